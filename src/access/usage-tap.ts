@@ -1,0 +1,155 @@
+/**
+ * Reads token usage from a Messages API answer while relaying it unchanged. Chunks pass on as
+ * they arrive (SSE is never buffered); a parser on the side follows the events. In a stream,
+ * `message_start` carries the first counts and each `message_delta` carries cumulative ones,
+ * so the latest value of each field wins; nothing is summed (Anthropic streaming docs).
+ */
+
+export interface TokenUsage {
+  model: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
+}
+
+export type StreamOutcome = "completed" | "aborted" | "upstream_error";
+
+export function emptyUsage(): TokenUsage {
+  return {
+    model: null,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationInputTokens: 0,
+    cacheReadInputTokens: 0,
+  };
+}
+
+const USAGE_FIELDS = [
+  ["input_tokens", "inputTokens"],
+  ["output_tokens", "outputTokens"],
+  ["cache_creation_input_tokens", "cacheCreationInputTokens"],
+  ["cache_read_input_tokens", "cacheReadInputTokens"],
+] as const;
+
+/** Overwrites each count the `usage` object carries; absent fields keep their value. */
+export function applyUsage(target: TokenUsage, usage: unknown): void {
+  if (typeof usage !== "object" || usage === null) return;
+  const source = usage as Record<string, unknown>;
+  for (const [wire, field] of USAGE_FIELDS) {
+    const value = source[wire];
+    if (typeof value === "number" && Number.isFinite(value)) target[field] = value;
+  }
+}
+
+/** Usage from a whole JSON Message body; bodies that are not a Message leave it empty. */
+export function usageFromJson(text: string): TokenUsage {
+  const usage = emptyUsage();
+  try {
+    const body = JSON.parse(text) as { model?: unknown; usage?: unknown };
+    if (typeof body.model === "string") usage.model = body.model;
+    applyUsage(usage, body.usage);
+  } catch {
+    // Not JSON (an HTML error page from a middlebox, say): no usage to record.
+  }
+  return usage;
+}
+
+/** Incremental SSE reader (WHATWG event-stream framing) that tracks usage events. */
+export class SseUsageParser {
+  readonly usage = emptyUsage();
+  #buffer = "";
+  readonly #decoder = new TextDecoder();
+
+  push(chunk: Uint8Array): void {
+    this.#buffer += this.#decoder.decode(chunk, { stream: true });
+    let boundary = this.#nextBoundary();
+    while (boundary) {
+      this.#handleEvent(this.#buffer.slice(0, boundary.index));
+      this.#buffer = this.#buffer.slice(boundary.index + boundary.length);
+      boundary = this.#nextBoundary();
+    }
+  }
+
+  #nextBoundary(): { index: number; length: number } | undefined {
+    const match = /\r?\n\r?\n|\r\r/.exec(this.#buffer);
+    return match ? { index: match.index, length: match[0].length } : undefined;
+  }
+
+  #handleEvent(block: string): void {
+    const data = block
+      .split(/\r?\n|\r/)
+      .filter((line) => line.startsWith("data:"))
+      .map((line) => line.slice(5).replace(/^ /, ""))
+      .join("\n");
+    if (!data) return;
+    let event: { type?: unknown; message?: { model?: unknown; usage?: unknown }; usage?: unknown };
+    try {
+      event = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (event.type === "message_start") {
+      if (typeof event.message?.model === "string") this.usage.model = event.message.model;
+      applyUsage(this.usage, event.message?.usage);
+    } else if (event.type === "message_delta") {
+      applyUsage(this.usage, event.usage);
+    }
+  }
+}
+
+export interface TapOptions {
+  streaming: boolean;
+  /** Called once, when the body ends, fails or the client goes away. */
+  onDone(usage: TokenUsage, outcome: StreamOutcome): void;
+}
+
+/** JSON bodies are kept (up to this size) only to read usage at the end. */
+const MAX_JSON_CAPTURE_BYTES = 8 * 1024 * 1024;
+
+export function tapUsage(body: ReadableStream<Uint8Array>, options: TapOptions) {
+  const reader = body.getReader();
+  const parser = options.streaming ? new SseUsageParser() : undefined;
+  const captured: Uint8Array[] = [];
+  let capturedBytes = 0;
+  let finished = false;
+
+  const finish = (outcome: StreamOutcome) => {
+    if (finished) return;
+    finished = true;
+    const usage = parser ? parser.usage : usageFromJson(Buffer.concat(captured).toString("utf8"));
+    options.onDone(usage, outcome);
+  };
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let result: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          finish("upstream_error");
+          controller.error(error);
+          return;
+        }
+        if (result.done) {
+          finish("completed");
+          controller.close();
+          return;
+        }
+        const chunk = result.value;
+        if (parser) parser.push(chunk);
+        else if (capturedBytes + chunk.length <= MAX_JSON_CAPTURE_BYTES) {
+          captured.push(chunk);
+          capturedBytes += chunk.length;
+        }
+        controller.enqueue(chunk);
+      },
+      async cancel(reason) {
+        finish("aborted");
+        await reader.cancel(reason).catch(() => undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

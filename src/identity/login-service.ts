@@ -1,0 +1,47 @@
+/**
+ * Admin login with email and password, and the check of an admin session token on each admin
+ * API call. A wrong email and a wrong password get the same answer and take the same time
+ * (a dummy hash is verified when no user matches), so neither can be probed.
+ */
+import type { CoreDeps } from "../lib/deps.ts";
+import { unauthenticated } from "../lib/errors.ts";
+import type { AdminTokenIssuer } from "./admin-token.ts";
+import * as store from "./store.ts";
+
+export interface LoginDeps extends CoreDeps {
+  adminTokens: AdminTokenIssuer;
+}
+
+export interface AdminActor {
+  orgId: string;
+  userId: string;
+}
+
+/** An argon2id hash of a random, forgotten password: verifying it costs what a real check costs. */
+const TIMING_DUMMY_HASH =
+  "$argon2id$v=19$m=65536,t=2,p=1$dABV3WFWeqM70nDNeUEf9xBw3eJJH/6fuJ0KUCr5pvI$7PF0Awhbw8rYa789UFsyFCIJlYIXu/1DVjs7OrKilNU";
+
+export async function loginWithPassword(deps: LoginDeps, email: string, password: string) {
+  const candidates = store
+    .findUsersByEmail(deps.db, email)
+    .filter((user) => user.isAdmin && user.status === "active" && user.passwordHash);
+  const user = candidates[0];
+  const hash = user?.passwordHash ?? TIMING_DUMMY_HASH;
+  const valid = await Bun.password.verify(password, hash);
+  if (!user || !valid) throw unauthenticated("invalid email or password");
+
+  const { token, expiresIn } = await deps.adminTokens.issue({ userId: user.id, orgId: user.orgId });
+  deps.logger.info("admin logged in", { user_id: user.id, org_id: user.orgId });
+  return { access_token: token, token_type: "Bearer" as const, expires_in: expiresIn };
+}
+
+export async function authenticateAdmin(deps: LoginDeps, headers: Headers): Promise<AdminActor> {
+  const token = /^Bearer\s+(\S+)$/i.exec(headers.get("authorization")?.trim() ?? "")?.[1];
+  if (!token) throw unauthenticated("missing admin token (send Authorization: Bearer <jwt>)");
+  const claims = await deps.adminTokens.verify(token);
+  const user = store.findUser(deps.db, claims.orgId, claims.userId);
+  if (user?.status !== "active" || !user.isAdmin) {
+    throw unauthenticated("this admin account is disabled or no longer an admin");
+  }
+  return { orgId: claims.orgId, userId: claims.userId };
+}

@@ -1,0 +1,34 @@
+/**
+ * PAT Fortress transport: every `/v1/*` path but the MCP endpoint, also under `/v1/v1/*` for
+ * clients whose base URL already ends in `/v1` (as the product docs configure the SDK).
+ * The body is read raw, so what goes upstream is byte for byte what the client sent.
+ */
+import { Elysia } from "elysia";
+import { governClaudeRequest } from "../pipeline/claude-request.ts";
+import type { GatewayDeps } from "../pipeline/deps.ts";
+import type { RequestContexts } from "../server/request-context.ts";
+
+export function anthropicPath(pathname: string): string {
+  return pathname.startsWith("/v1/v1/") ? pathname.slice(3) : pathname;
+}
+
+export function patRoutes(deps: GatewayDeps, contexts: RequestContexts) {
+  const handle = async ({ request }: { request: Request }) => {
+    const url = new URL(request.url);
+    const context = contexts.of(request);
+    const hasBody = request.method !== "GET" && request.method !== "HEAD";
+    return governClaudeRequest(deps, {
+      requestId: context.requestId,
+      headers: request.headers,
+      ip: context.ip,
+      signal: request.signal,
+      method: request.method,
+      path: anthropicPath(url.pathname),
+      search: url.search,
+      body: hasBody ? await request.arrayBuffer() : null,
+    });
+  };
+  return new Elysia({ name: "kestra.pat" })
+    .all("/v1/*", handle, { parse: "none", detail: { hide: true } })
+    .all("/v1/v1/*", handle, { parse: "none", detail: { hide: true } });
+}

@@ -1,0 +1,186 @@
+/**
+ * The pipeline for PAT Fortress: identity → device → credential → policy → access. The audit
+ * entry of the decision is committed before anything goes upstream; usage is committed when
+ * the upstream answer ends (or breaks, or the client leaves).
+ */
+import { callClaudeUpstream, relayedResponseHeaders } from "../access/claude-upstream.ts";
+import { type StreamOutcome, type TokenUsage, tapUsage } from "../access/usage-tap.ts";
+import { recordUsage } from "../audit/service.ts";
+import { resolvePatCredential } from "../credential/pat-credential.ts";
+import { checkDevice } from "../device/check.ts";
+import { authenticateOrgKey, type Principal } from "../identity/authenticate.ts";
+import { invalidRequest, KestraError } from "../lib/errors.ts";
+import { type Decision, decideMessages } from "../policy/decide.ts";
+import { loadPermissions } from "../policy/permissions.ts";
+import { auditOrRefuse } from "./audit-or-refuse.ts";
+import type { GatewayDeps, GatewayRequest } from "./deps.ts";
+
+export interface ClaudeRequest extends GatewayRequest {
+  method: string;
+  /** The Anthropic path, `/v1/...`. */
+  path: string;
+  search: string;
+  body: ArrayBuffer | null;
+}
+
+/** Paths whose body names a model, so the model allowlist applies to them. */
+const MODEL_PATHS: Record<string, string> = {
+  "/v1/messages": "messages",
+  "/v1/messages/count_tokens": "count_tokens",
+};
+
+export async function governClaudeRequest(deps: GatewayDeps, request: ClaudeRequest) {
+  const principal = authenticateOrgKey(deps, request.headers);
+  const device = checkDevice(principal, request.headers);
+  const credential = resolvePatCredential(deps, principal);
+  const type = MODEL_PATHS[request.path] ?? "proxy";
+  const base = {
+    orgId: principal.orgId,
+    requestId: request.requestId,
+    product: "pat" as const,
+    type,
+    apiKeyId: principal.apiKeyId,
+    userId: principal.userId,
+    roleId: principal.roleIds[0] ?? null,
+    ip: request.ip,
+  };
+
+  const facts = type === "proxy" ? null : readModelFacts(request.body);
+  const decision: Decision = facts
+    ? decideMessages(
+        loadPermissions(deps.db, deps.roleCache, principal.orgId, principal.roleIds),
+        {
+          modelAllowlist: credential.patKey.modelAllowlist,
+          maxTokensPerRequest: credential.patKey.maxTokensPerRequest,
+        },
+        facts,
+      )
+    : { allowed: true, rule: null };
+  const detail = {
+    pat_key_id: credential.patKey.id,
+    path: request.path,
+    rule: decision.rule,
+    device_checked: device.checked,
+    ...(facts ? { max_tokens: facts.maxTokens } : {}),
+  };
+  const target = facts?.model ?? `${request.method} ${request.path}`;
+
+  if (!decision.allowed) {
+    await auditOrRefuse(deps, {
+      ...base,
+      decision: "denied",
+      reason: decision.reason,
+      target,
+      detail,
+    });
+    throw new KestraError("policy_denied", decision.message, { reason: decision.reason });
+  }
+  const auditId = await auditOrRefuse(deps, { ...base, decision: "allowed", target, detail });
+  return forward(deps, request, principal, credential.reveal(), {
+    auditId,
+    patKeyId: credential.patKey.id,
+    recordsUsage: type === "messages",
+  });
+}
+
+function readModelFacts(body: ArrayBuffer | null) {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(body ?? new ArrayBuffer(0)));
+  } catch {
+    throw invalidRequest("request body must be a JSON object");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw invalidRequest("request body must be a JSON object");
+  }
+  const { model, max_tokens: maxTokens } = parsed as Record<string, unknown>;
+  if (typeof model !== "string" || model.length === 0)
+    throw invalidRequest("model: expected a string");
+  if (maxTokens !== undefined && typeof maxTokens !== "number") {
+    throw invalidRequest("max_tokens: expected a number");
+  }
+  return { model, maxTokens: maxTokens ?? null };
+}
+
+interface ForwardContext {
+  auditId: string;
+  patKeyId: string;
+  recordsUsage: boolean;
+}
+
+async function forward(
+  deps: GatewayDeps,
+  request: ClaudeRequest,
+  principal: Principal,
+  credential: string,
+  context: ForwardContext,
+): Promise<Response> {
+  const startedAt = deps.clock.now();
+  let upstream: Response;
+  try {
+    upstream = await callClaudeUpstream({
+      upstreamUrl: deps.pat.upstreamUrl,
+      path: request.path,
+      search: request.search,
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      credential,
+      keyStyle: principal.keyStyle,
+      headersTimeoutMs: deps.pat.upstreamTimeoutMs,
+      clientSignal: request.signal,
+    });
+  } catch (error) {
+    if (context.recordsUsage) {
+      const status = error instanceof KestraError ? error.status : 502;
+      settle(deps, principal, context, startedAt, status, null, "upstream_error");
+    }
+    throw error;
+  }
+
+  const headers = relayedResponseHeaders(upstream.headers, request.requestId);
+  if (!upstream.body || !context.recordsUsage) {
+    return new Response(upstream.body, { status: upstream.status, headers });
+  }
+  const streaming = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
+  const body = tapUsage(upstream.body, {
+    streaming,
+    onDone: (usage, outcome) => {
+      const final = upstream.ok ? outcome : "upstream_error";
+      settle(deps, principal, context, startedAt, upstream.status, usage, final);
+    },
+  });
+  return new Response(body, { status: upstream.status, headers });
+}
+
+function settle(
+  deps: GatewayDeps,
+  principal: Principal,
+  context: ForwardContext,
+  startedAt: number,
+  statusCode: number,
+  usage: TokenUsage | null,
+  outcome: StreamOutcome,
+): void {
+  recordUsage(
+    deps,
+    { orgId: principal.orgId, auditId: context.auditId },
+    {
+      product: "pat",
+      patKeyId: context.patKeyId,
+      model: usage?.model ?? null,
+      statusCode,
+      outcome,
+      inputTokens: usage?.inputTokens ?? 0,
+      outputTokens: usage?.outputTokens ?? 0,
+      cacheCreationInputTokens: usage?.cacheCreationInputTokens ?? 0,
+      cacheReadInputTokens: usage?.cacheReadInputTokens ?? 0,
+      durationMs: deps.clock.now() - startedAt,
+    },
+  ).catch((error: unknown) => {
+    deps.logger.error("usage record could not be written", {
+      audit_id: context.auditId,
+      error,
+    });
+  });
+}

@@ -1,0 +1,38 @@
+import type { ActiveConnector } from "../credential/connector-credential.ts";
+import type { CachedKey } from "../identity/authenticate.ts";
+import type { CoreDeps } from "../lib/deps.ts";
+import type { HttpClient } from "../lib/http-client.ts";
+import { LookupCache } from "../lib/lookup-cache.ts";
+import type { PatKeyRow } from "../pat-keys/store.ts";
+import type { CompiledRole } from "../policy/permissions.ts";
+
+/** Everything a governed request needs: shared services plus the hot-path caches. */
+export interface GatewayDeps extends CoreDeps {
+  apiKeyCache: LookupCache<CachedKey>;
+  roleCache: LookupCache<CompiledRole | null>;
+  patKeyCache: LookupCache<PatKeyRow | null>;
+  connectorCache: LookupCache<readonly ActiveConnector[]>;
+  http: HttpClient;
+  pat: { upstreamUrl: string; upstreamTimeoutMs: number };
+}
+
+export function createLookupCaches() {
+  return {
+    apiKeyCache: new LookupCache<CachedKey>(),
+    roleCache: new LookupCache<CompiledRole | null>(),
+    patKeyCache: new LookupCache<PatKeyRow | null>(),
+    connectorCache: new LookupCache<readonly ActiveConnector[]>(),
+  };
+}
+
+export function clearLookupCaches(caches: ReturnType<typeof createLookupCaches>): void {
+  for (const cache of Object.values(caches)) cache.clear();
+}
+
+/** One governed request as the transports hand it to the pipeline. */
+export interface GatewayRequest {
+  requestId: string;
+  headers: Headers;
+  ip: string | null;
+  signal: AbortSignal;
+}

@@ -1,0 +1,87 @@
+/**
+ * The Elysia application: every route mounted, and the one place where errors become the
+ * contract's envelope. Transports and the admin API never format errors themselves.
+ */
+import { openapi } from "@elysiajs/openapi";
+import { Elysia } from "elysia";
+import { z } from "zod";
+import { connectorRoutes, patKeyRoutes } from "../admin-api/credential-routes.ts";
+import type { AdminApiDeps } from "../admin-api/deps.ts";
+import { apiKeyRoutes, authRoutes, userRoutes } from "../admin-api/identity-routes.ts";
+import { auditRoutes, roleRoutes } from "../admin-api/policy-routes.ts";
+import { invalidRequest, KestraError, notFound, toErrorResponse } from "../lib/errors.ts";
+import { handleMcpPost, mcpMethodNotAllowed } from "../mcp/routes.ts";
+import { patRoutes } from "../pat/routes.ts";
+import type { GatewayDeps } from "../pipeline/deps.ts";
+import { fromValidationError } from "./validation-error.ts";
+
+export type AppDeps = AdminApiDeps & GatewayDeps;
+
+export const VERSION = "0.1.0";
+
+export function buildApp(deps: AppDeps) {
+  return new Elysia()
+    .onError(({ code, error, request }) => errorResponse(deps, request, code, error))
+    .use(
+      openapi({
+        path: "/api/v1/docs",
+        specPath: "/api/v1/openapi.json",
+        documentation: {
+          info: { title: "Kestra Fortress admin API", version: VERSION },
+          components: {
+            securitySchemes: { adminJwt: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+          },
+          security: [{ adminJwt: [] }],
+        },
+        mapJsonSchema: { zod: z.toJSONSchema },
+        exclude: { paths: [/^\/v1\//, "/healthz", "/readyz"] },
+      }),
+    )
+    .get("/healthz", () => ({ status: "ok" }))
+    .get("/readyz", () => {
+      deps.sqlite.query("SELECT 1").get();
+      return { status: "ready" };
+    })
+    .get("/", ({ redirect }) => redirect("/admin/"))
+    .use(authRoutes(deps))
+    .use(userRoutes(deps))
+    .use(roleRoutes(deps))
+    .use(apiKeyRoutes(deps))
+    .use(patKeyRoutes(deps))
+    .use(connectorRoutes(deps))
+    .use(auditRoutes(deps))
+    .post("/v1/mcp", ({ request }) => mcpPost(deps, request), { parse: "none" })
+    .get("/v1/mcp", ({ request }) => mcpMethodNotAllowed(deps.contexts.of(request).requestId))
+    .delete("/v1/mcp", ({ request }) => mcpMethodNotAllowed(deps.contexts.of(request).requestId))
+    .use(patRoutes(deps, deps.contexts));
+}
+
+function mcpPost(deps: AppDeps, request: Request) {
+  const context = deps.contexts.of(request);
+  return handleMcpPost(deps, request, {
+    requestId: context.requestId,
+    headers: request.headers,
+    ip: context.ip,
+    signal: request.signal,
+  });
+}
+
+function errorResponse(deps: AppDeps, request: Request, code: unknown, error: unknown) {
+  const { requestId } = deps.contexts.of(request);
+  const known = toKestraError(code, error);
+  if (known) return toErrorResponse(known, requestId);
+  deps.logger.error("unhandled error", {
+    request_id: requestId,
+    path: new URL(request.url).pathname,
+    error,
+  });
+  return toErrorResponse(error, requestId);
+}
+
+function toKestraError(code: unknown, error: unknown): KestraError | undefined {
+  if (error instanceof KestraError) return error;
+  if (code === "VALIDATION") return fromValidationError(error as { all?: unknown }, "request");
+  if (code === "PARSE") return invalidRequest("request body is not valid JSON");
+  if (code === "NOT_FOUND") return notFound("route");
+  return undefined;
+}

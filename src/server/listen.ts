@@ -1,0 +1,99 @@
+/**
+ * The HTTP edge on Bun.serve: opens each request's context (request id, client address),
+ * stamps `x-kestra-request-id` on every response, and writes one JSON log line per request.
+ * With `server.admin_listen` set, the admin API and UI answer only there and the gateway only
+ * on `server.listen`.
+ */
+import type { Server } from "bun";
+import type { Config } from "../config/schema.ts";
+import type { AppDeps, buildApp } from "./app.ts";
+import { clientIp } from "./request-context.ts";
+
+type App = ReturnType<typeof buildApp>;
+type Surface = "all" | "gateway" | "admin";
+
+/** Messages API bodies may be up to 32 MB (Anthropic's documented request size limit). */
+const MAX_REQUEST_BODY_BYTES = 33 * 1024 * 1024;
+const DRAIN_TIMEOUT_MS = 10_000;
+const ADMIN_PATHS = /^\/(api|admin|scim|saml|oidc)(\/|$)|^\/$/;
+
+export interface Listener {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function listen(app: App, deps: AppDeps, config: Config): Listener[] {
+  const adminListen = config.server.admin_listen;
+  if (!adminListen) return [serve(app, deps, config, config.server.listen, "all")];
+  return [
+    serve(app, deps, config, config.server.listen, "gateway"),
+    serve(app, deps, config, adminListen, "admin"),
+  ];
+}
+
+function splitAddress(address: string): { hostname: string; port: number } {
+  const at = address.lastIndexOf(":");
+  return {
+    hostname: address.slice(0, at).replace(/^\[|\]$/g, ""),
+    port: Number(address.slice(at + 1)),
+  };
+}
+
+function serve(
+  app: App,
+  deps: AppDeps,
+  config: Config,
+  address: string,
+  surface: Surface,
+): Listener {
+  const { hostname, port } = splitAddress(address);
+  const server: Server<undefined> = Bun.serve({
+    hostname,
+    port,
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+    idleTimeout: 0,
+    fetch: (request, bunServer) => handle(app, deps, config, surface, request, bunServer),
+  });
+  return {
+    url: server.url.toString().replace(/\/$/, ""),
+    async stop() {
+      const drained = server.stop(false);
+      const timedOut = new Promise<void>((resolve) =>
+        setTimeout(resolve, DRAIN_TIMEOUT_MS).unref(),
+      );
+      await Promise.race([drained, timedOut]);
+      await server.stop(true);
+    },
+  };
+}
+
+async function handle(
+  app: App,
+  deps: AppDeps,
+  config: Config,
+  surface: Surface,
+  request: Request,
+  bunServer: Server<undefined>,
+): Promise<Response> {
+  const socketIp = bunServer.requestIP(request)?.address ?? null;
+  const ip = clientIp(request, socketIp, config.server.trust_proxy);
+  const context = deps.contexts.open(request, ip, deps.clock.now());
+  const path = new URL(request.url).pathname;
+
+  const isAdminPath = ADMIN_PATHS.test(path);
+  const offSurface =
+    (surface === "gateway" && isAdminPath) || (surface === "admin" && !isAdminPath);
+  const response = offSurface ? new Response(null, { status: 404 }) : await app.handle(request);
+  if (!response.headers.has("x-kestra-request-id")) {
+    response.headers.set("x-kestra-request-id", context.requestId);
+  }
+  deps.logger.info("request", {
+    request_id: context.requestId,
+    method: request.method,
+    path,
+    status: response.status,
+    duration_ms: deps.clock.now() - context.startedAt,
+    ip,
+  });
+  return response;
+}

@@ -1,0 +1,35 @@
+/**
+ * Per-request facts that the HTTP edge establishes before routing: the request id every
+ * response carries, the client address and the start time for the request log line.
+ */
+import { newId } from "../lib/ids.ts";
+
+export interface RequestContext {
+  requestId: string;
+  ip: string | null;
+  startedAt: number;
+}
+
+export class RequestContexts {
+  readonly #byRequest = new WeakMap<Request, RequestContext>();
+
+  open(request: Request, ip: string | null, now: number): RequestContext {
+    const context = { requestId: newId("req", now), ip, startedAt: now };
+    this.#byRequest.set(request, context);
+    return context;
+  }
+
+  /** Requests handled without the edge (in-process tests) get a context on first use. */
+  of(request: Request): RequestContext {
+    return this.#byRequest.get(request) ?? this.open(request, null, Date.now());
+  }
+}
+
+/** With `trust_proxy`, the left-most X-Forwarded-For entry is the client (RFC 7239 §5.2). */
+export function clientIp(request: Request, socketIp: string | null, trustProxy: boolean) {
+  if (trustProxy) {
+    const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return socketIp;
+}

@@ -1,0 +1,116 @@
+/**
+ * Starts the appliance from a validated configuration: data directory, master key, database
+ * and migrations, vault, bootstrap org, then the HTTP listeners. Returns a handle whose
+ * `stop()` drains in-flight requests, flushes queued writes and closes the database.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Config } from "../config/schema.ts";
+import { MIGRATIONS } from "../db/migration-files.ts";
+import { applyMigrations, openDatabase } from "../db/open.ts";
+import { createWriteQueue } from "../db/write-queue.ts";
+import { createAdminTokenIssuer } from "../identity/admin-token.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { CoreDeps } from "../lib/deps.ts";
+import { createHttpClient } from "../lib/http-client.ts";
+import type { Logger } from "../lib/logger.ts";
+import { bootstrapDefaultOrg } from "../orgs/bootstrap.ts";
+import { clearLookupCaches, createLookupCaches } from "../pipeline/deps.ts";
+import {
+  deriveTokenSigningKey,
+  ensureMasterKeyFile,
+  MasterKeyError,
+  readMasterKey,
+} from "../vault/master-key.ts";
+import { unsealVault } from "../vault/service.ts";
+import { type AppDeps, buildApp } from "./app.ts";
+import { listen } from "./listen.ts";
+import { RequestContexts } from "./request-context.ts";
+
+export interface StartOptions {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  bootstrapPassword: string | undefined;
+}
+
+export interface RunningAppliance {
+  urls: string[];
+  stop(): Promise<void>;
+}
+
+export const DATABASE_FILE = "kestra.db";
+
+function prepareMasterKey(config: Config, databaseIsNew: boolean, logger: Logger): Uint8Array {
+  if (!existsSync(config.master_key_file)) {
+    if (!databaseIsNew) {
+      throw new MasterKeyError(
+        `master key file ${config.master_key_file} is missing; this data directory was sealed with it`,
+      );
+    }
+    ensureMasterKeyFile(config.master_key_file);
+    logger.info("created a new master key file", { path: config.master_key_file });
+  }
+  return readMasterKey(config.master_key_file);
+}
+
+export async function startAppliance(options: StartOptions): Promise<RunningAppliance> {
+  const { config, logger, clock } = options;
+  mkdirSync(config.data_dir, { recursive: true });
+  const databasePath = join(config.data_dir, DATABASE_FILE);
+  const masterKey = prepareMasterKey(config, !existsSync(databasePath), logger);
+
+  const database = openDatabase(databasePath);
+  const applied = applyMigrations(database.sqlite, MIGRATIONS);
+  if (applied.length > 0) logger.info("applied database migrations", { migrations: applied });
+
+  const vault = unsealVault({ db: database.db, clock, masterKey });
+  const caches = createLookupCaches();
+  const core: CoreDeps = {
+    db: database.db,
+    sqlite: database.sqlite,
+    writes: createWriteQueue(database.sqlite),
+    clock,
+    logger,
+    vault,
+    invalidateLookups: () => clearLookupCaches(caches),
+  };
+
+  const bootstrap = await bootstrapDefaultOrg(core, {
+    dataDir: config.data_dir,
+    adminEmail: config.bootstrap.admin_email,
+    password: options.bootstrapPassword,
+  });
+  if (bootstrap.created) {
+    logger.info("created the default org and its bootstrap admin", {
+      admin_email: config.bootstrap.admin_email,
+      initial_login_file: bootstrap.passwordFile ?? "none (KESTRA_BOOTSTRAP_PASSWORD was set)",
+    });
+  }
+
+  const deps: AppDeps = {
+    ...core,
+    ...caches,
+    http: createHttpClient(),
+    adminTokens: createAdminTokenIssuer(
+      deriveTokenSigningKey(masterKey, vault.installationId),
+      clock,
+    ),
+    contexts: new RequestContexts(),
+    pat: {
+      upstreamUrl: config.pat.upstream_url,
+      upstreamTimeoutMs: config.pat.upstream_timeout_ms,
+    },
+  };
+  const app = buildApp(deps);
+  const servers = listen(app, deps, config);
+
+  return {
+    urls: servers.map((server) => server.url),
+    async stop() {
+      await Promise.all(servers.map((server) => server.stop()));
+      core.writes.flush();
+      database.close();
+    },
+  };
+}
