@@ -13,6 +13,7 @@ import { invalidRequest, KestraError, notFound, toErrorResponse } from "../lib/e
 import { handleMcpPost, mcpMethodNotAllowed } from "../mcp/routes.ts";
 import { patRoutes } from "../pat/routes.ts";
 import type { GatewayDeps } from "../pipeline/deps.ts";
+import { DOCS_ASSET_PREFIX, docsAsset } from "./docs-assets.ts";
 import { fromValidationError } from "./validation-error.ts";
 
 export type AppDeps = AdminApiDeps & GatewayDeps;
@@ -20,40 +21,61 @@ export type AppDeps = AdminApiDeps & GatewayDeps;
 export const VERSION = "0.1.0";
 
 export function buildApp(deps: AppDeps) {
-  return new Elysia()
-    .onError(({ code, error, request }) => errorResponse(deps, request, code, error))
-    .use(
-      openapi({
-        path: "/api/v1/docs",
-        specPath: "/api/v1/openapi.json",
-        documentation: {
-          info: { title: "Kestra Fortress admin API", version: VERSION },
-          components: {
-            securitySchemes: { adminJwt: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+  return (
+    new Elysia()
+      .onError(({ code, error, request }) => errorResponse(deps, request, code, error))
+      .use(
+        openapi({
+          path: "/api/v1/docs",
+          specPath: "/api/v1/openapi.json",
+          documentation: {
+            info: { title: "Kestra Fortress admin API", version: VERSION },
+            components: {
+              securitySchemes: {
+                adminJwt: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+              },
+            },
+            security: [{ adminJwt: [] }],
           },
-          security: [{ adminJwt: [] }],
+          mapJsonSchema: { zod: z.toJSONSchema },
+          provider: "swagger-ui",
+          swagger: {
+            cdn: `${DOCS_ASSET_PREFIX}/swagger-ui-bundle.js`,
+            theme: `${DOCS_ASSET_PREFIX}/swagger-ui.css`,
+          },
+          exclude: { paths: [/^\/v1\//, "/healthz", "/readyz"] },
+        }),
+      )
+      .get(
+        `${DOCS_ASSET_PREFIX}/:name`,
+        ({ params }) => docsAsset(params.name) ?? notFoundRoute(),
+        {
+          detail: { hide: true },
         },
-        mapJsonSchema: { zod: z.toJSONSchema },
-        exclude: { paths: [/^\/v1\//, "/healthz", "/readyz"] },
-      }),
-    )
-    .get("/healthz", () => ({ status: "ok" }))
-    .get("/readyz", () => {
-      deps.sqlite.query("SELECT 1").get();
-      return { status: "ready" };
-    })
-    .get("/", ({ redirect }) => redirect("/admin/"))
-    .use(authRoutes(deps))
-    .use(userRoutes(deps))
-    .use(roleRoutes(deps))
-    .use(apiKeyRoutes(deps))
-    .use(patKeyRoutes(deps))
-    .use(connectorRoutes(deps))
-    .use(auditRoutes(deps))
-    .post("/v1/mcp", ({ request }) => mcpPost(deps, request), { parse: "none" })
-    .get("/v1/mcp", ({ request }) => mcpMethodNotAllowed(deps.contexts.of(request).requestId))
-    .delete("/v1/mcp", ({ request }) => mcpMethodNotAllowed(deps.contexts.of(request).requestId))
-    .use(patRoutes(deps, deps.contexts));
+      )
+      .get("/healthz", () => ({ status: "ok" }))
+      .get("/readyz", () => {
+        deps.sqlite.query("SELECT 1").get();
+        return { status: "ready" };
+      })
+      // The HTMX dashboard (/admin) is not built yet; until it is, the root opens the API docs.
+      .get("/", ({ redirect }) => redirect("/api/v1/docs"))
+      .use(authRoutes(deps))
+      .use(userRoutes(deps))
+      .use(roleRoutes(deps))
+      .use(apiKeyRoutes(deps))
+      .use(patKeyRoutes(deps))
+      .use(connectorRoutes(deps))
+      .use(auditRoutes(deps))
+      .post("/v1/mcp", ({ request }) => mcpPost(deps, request), { parse: "none" })
+      .get("/v1/mcp", ({ request }) => mcpMethodNotAllowed(deps.contexts.of(request).requestId))
+      .delete("/v1/mcp", ({ request }) => mcpMethodNotAllowed(deps.contexts.of(request).requestId))
+      .use(patRoutes(deps, deps.contexts))
+  );
+}
+
+function notFoundRoute(): never {
+  throw notFound("route");
 }
 
 function mcpPost(deps: AppDeps, request: Request) {

@@ -7,3 +7,7 @@ declare module "*.yaml" {
   const text: string;
   export default text;
 }
+declare module "swagger-ui-dist/*" {
+  const path: string;
+  export default path;
+}
