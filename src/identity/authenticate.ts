@@ -41,11 +41,14 @@ export function presentedOrgKey(headers: Headers): { key: string; style: KeyStyl
   const authorization = headers.get("authorization") ?? "";
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1];
   if (bearer && looksLikeApiKey(bearer)) return { key: bearer, style: "bearer" };
-  throw unauthenticated(
-    bearer
-      ? "invalid org API key"
-      : "missing org API key (send x-api-key or Authorization: Bearer)",
-  );
+  // A JWT in Authorization is an identity-provider token (Bank and Zero Trust tiers), which
+  // comes beside the org key, never instead of it.
+  if (bearer && !looksLikeJwt(bearer)) throw unauthenticated("invalid org API key");
+  throw unauthenticated("missing org API key (send x-api-key or Authorization: Bearer)");
+}
+
+function looksLikeJwt(value: string): boolean {
+  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(value);
 }
 
 export function authenticateOrgKey(deps: IdentityDeps, headers: Headers): Principal {

@@ -37,7 +37,11 @@ export function buildApp(deps: AppDeps) {
             },
             security: [{ adminJwt: [] }],
           },
-          mapJsonSchema: { zod: z.toJSONSchema },
+          // Request bodies are documented as clients send them (before trims and transforms).
+          mapJsonSchema: {
+            zod: (schema: z.ZodType) =>
+              z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }),
+          },
           provider: "swagger-ui",
           swagger: {
             cdn: `${DOCS_ASSET_PREFIX}/swagger-ui-bundle.js`,

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+  DEFAULT_FAKE_API_KEY,
+  type FakeAnthropic,
+  startFakeAnthropic,
+} from "../../test/fakes/anthropic.ts";
+import { createApiKey } from "../identity/api-keys-service.ts";
+import { createHttpClient } from "../lib/http-client.ts";
+import { createPatKey } from "../pat-keys/service.ts";
+import { TEST_ACTOR, testCoreDeps } from "../testing/core-deps.ts";
+import { governClaudeRequest } from "./claude-request.ts";
+import { clearLookupCaches, createLookupCaches, type GatewayDeps } from "./deps.ts";
+
+let fake: FakeAnthropic;
+beforeAll(async () => {
+  fake = await startFakeAnthropic();
+});
+afterAll(async () => {
+  await fake.stop();
+});
+
+function gateway(overrides: Partial<GatewayDeps> = {}) {
+  const { deps } = testCoreDeps();
+  const caches = createLookupCaches();
+  const gatewayDeps: GatewayDeps = {
+    ...deps,
+    ...caches,
+    invalidateLookups: () => clearLookupCaches(caches),
+    http: createHttpClient(),
+    pat: { upstreamUrl: fake.url, upstreamTimeoutMs: 5000 },
+    ...overrides,
+  };
+  createPatKey(gatewayDeps, TEST_ACTOR, {
+    label: "p",
+    key: DEFAULT_FAKE_API_KEY,
+    max_tokens_per_request: 100,
+  });
+  const { key } = createApiKey(gatewayDeps, TEST_ACTOR, { name: "k" });
+  return { deps: gatewayDeps, key };
+}
+
+function messagesRequest(key: string, body: object) {
+  return {
+    requestId: "req_1",
+    headers: new Headers({
+      "x-api-key": key,
+      "anthropic-version": "2023-06-01",
+      "content-type": "application/json",
+    }),
+    ip: "127.0.0.1",
+    signal: new AbortController().signal,
+    method: "POST",
+    path: "/v1/messages",
+    search: "",
+    body: new TextEncoder().encode(JSON.stringify(body)).buffer as ArrayBuffer,
+  };
+}
+
+const BODY = {
+  model: "claude-sonnet-4-5-20250929",
+  max_tokens: 10,
+  messages: [{ role: "user", content: "hi" }],
+};
+
+describe("PAT pipeline", () => {
+  test("a request whose audit entry cannot be committed is refused and never forwarded", async () => {
+    const { deps, key } = gateway();
+    deps.writes = { enqueue: () => Promise.reject(new Error("disk full")), flush: () => undefined };
+    const before = fake.requests.length;
+
+    const result = await governClaudeRequest(deps, messagesRequest(key, BODY)).catch(
+      (error) => error,
+    );
+
+    expect(result).toMatchObject({ type: "api_error", status: 500 });
+    expect(fake.requests.length).toBe(before);
+  });
+
+  test("max_tokens over the PAT key's limit is denied before anything goes upstream", async () => {
+    const { deps, key } = gateway();
+    const before = fake.requests.length;
+
+    const result = await governClaudeRequest(
+      deps,
+      messagesRequest(key, { ...BODY, max_tokens: 101 }),
+    ).catch((error) => error);
+
+    expect(result).toMatchObject({ type: "policy_denied", reason: "max_tokens_exceeded" });
+    expect(fake.requests.length).toBe(before);
+    const audit = deps.sqlite.query("SELECT decision, reason FROM audit_entries").all();
+    expect(audit).toEqual([{ decision: "denied", reason: "max_tokens_exceeded" }]);
+  });
+
+  test("a body that is not JSON is a 400 naming the problem", async () => {
+    const { deps, key } = gateway();
+    const request = {
+      ...messagesRequest(key, BODY),
+      body: new TextEncoder().encode("{oops").buffer as ArrayBuffer,
+    };
+
+    const result = await governClaudeRequest(deps, request).catch((error) => error);
+
+    expect(result).toMatchObject({
+      type: "invalid_request_error",
+      message: "request body must be a JSON object",
+    });
+  });
+
+  test("usage is committed when the answer ends, linked to the allowed decision", async () => {
+    const { deps, key } = gateway();
+
+    const response = await governClaudeRequest(deps, messagesRequest(key, BODY));
+    await response.text();
+    deps.writes.flush();
+
+    const usage = deps.sqlite
+      .query(
+        `SELECT u.input_tokens AS input, u.output_tokens AS output, u.outcome, a.decision
+         FROM usage_records u JOIN audit_entries a ON a.id = u.audit_id`,
+      )
+      .all();
+    expect(usage).toEqual([{ input: 4, output: 2, outcome: "completed", decision: "allowed" }]);
+  });
+});
