@@ -36,6 +36,16 @@ export const configSchema = z.strictObject({
       upstream_timeout_ms: z.number().int().positive().default(600_000),
     })
     .prefault({}),
+  mcp: z
+    .strictObject({
+      /**
+       * Browser origins allowed to call `/v1/mcp` besides the appliance's own. The MCP
+       * transport spec requires Origin validation against DNS rebinding; requests without an
+       * Origin header (CLI and server-side clients) are not affected.
+       */
+      allowed_origins: z.array(z.url()).default([]),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(LOG_LEVELS).default("info"),

@@ -10,6 +10,10 @@ import { admitCaller } from "../pipeline/tool-call.ts";
 import { buildMcpServer } from "./server.ts";
 
 export async function handleMcpPost(deps: GatewayDeps, raw: Request, request: GatewayRequest) {
+  const origin = raw.headers.get("origin");
+  if (origin !== null && !deps.mcpAllowedOrigins.has(origin)) {
+    return jsonRpcHttpError(403, `Origin not allowed: ${origin}`, request.requestId);
+  }
   const caller = admitCaller(deps, request);
   const server = buildMcpServer(deps, caller, request);
   const transport = new WebStandardStreamableHTTPServerTransport({
@@ -25,19 +29,17 @@ export async function handleMcpPost(deps: GatewayDeps, raw: Request, request: Ga
 }
 
 export function mcpMethodNotAllowed(requestId: string): Response {
-  return new Response(
-    JSON.stringify({
-      jsonrpc: "2.0",
-      error: { code: -32000, message: "Method not allowed: this gateway is stateless; use POST" },
-      id: null,
-    }),
-    {
-      status: 405,
-      headers: {
-        allow: "POST",
-        "content-type": "application/json",
-        "x-kestra-request-id": requestId,
-      },
-    },
-  );
+  const message = "Method not allowed: this gateway is stateless; use POST";
+  const response = jsonRpcHttpError(405, message, requestId);
+  response.headers.set("allow", "POST");
+  return response;
+}
+
+/** A transport-level refusal: an HTTP status with an id-less JSON-RPC error body. */
+function jsonRpcHttpError(status: number, message: string, requestId: string): Response {
+  const body = { jsonrpc: "2.0", error: { code: -32000, message }, id: null };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", "x-kestra-request-id": requestId },
+  });
 }

@@ -28,6 +28,7 @@ function gateway(overrides: Partial<GatewayDeps> = {}) {
     invalidateLookups: () => clearLookupCaches(caches),
     http: createHttpClient(),
     pat: { upstreamUrl: fake.url, upstreamTimeoutMs: 5000 },
+    mcpAllowedOrigins: new Set(),
     ...overrides,
   };
   createPatKey(gatewayDeps, TEST_ACTOR, {

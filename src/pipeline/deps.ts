@@ -14,6 +14,8 @@ export interface GatewayDeps extends CoreDeps {
   connectorCache: LookupCache<readonly ActiveConnector[]>;
   http: HttpClient;
   pat: { upstreamUrl: string; upstreamTimeoutMs: number };
+  /** Origins (`scheme://host:port`) whose browsers may call the MCP endpoint. */
+  mcpAllowedOrigins: ReadonlySet<string>;
 }
 
 export function createLookupCaches() {

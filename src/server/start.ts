@@ -101,6 +101,9 @@ export async function startAppliance(options: StartOptions): Promise<RunningAppl
       upstreamUrl: config.pat.upstream_url,
       upstreamTimeoutMs: config.pat.upstream_timeout_ms,
     },
+    mcpAllowedOrigins: new Set(
+      [config.server.public_url, ...config.mcp.allowed_origins].map((url) => new URL(url).origin),
+    ),
   };
   const app = buildApp(deps);
   const servers = listen(app, deps, config);

@@ -27,7 +27,7 @@ export async function startTestAppliance() {
   const config = {
     ...parsed,
     master_key_file: join(dataDir, "master.key"),
-    server: { ...parsed.server, public_url: "http://127.0.0.1" },
+    server: { ...parsed.server, public_url: "http://127.0.0.1:1" },
   };
   const logger = createMemoryLogger("debug");
   const appliance = await startAppliance({

@@ -99,6 +99,21 @@ describe("MCP wire format", () => {
     }
   });
 
+  test("a browser Origin other than the appliance's own is refused with 403", async () => {
+    const foreign = await rpc(
+      { jsonrpc: "2.0", id: 1, method: "tools/list" },
+      { "x-api-key": orgKey, origin: "https://evil.example" },
+    );
+    const own = await rpc(
+      { jsonrpc: "2.0", id: 1, method: "tools/list" },
+      { "x-api-key": orgKey, origin: "http://127.0.0.1:1" },
+    );
+
+    expect(foreign.status).toBe(403);
+    expect(foreign.body).toMatchObject({ error: { code: -32000 }, id: null });
+    expect(own.status).toBe(200);
+  });
+
   test("GET on the endpoint answers 405 (no standalone stream in a stateless gateway)", async () => {
     const response = await fetch(`${appliance.baseUrl}/v1/mcp`, {
       headers: { accept: "text/event-stream", "x-api-key": orgKey },
