@@ -38,7 +38,7 @@ describe("upstream request headers", () => {
 });
 
 describe("relayed response headers", () => {
-  test("keep request-id, anthropic-* and retry-after; add our request id; drop stale framing", () => {
+  test("keep request-id, anthropic-* and retry-after, add ours, drop stale framing", () => {
     const upstream = new Headers({
       "request-id": "req_011C",
       "anthropic-organization-id": "org-uuid",

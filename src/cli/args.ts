@@ -1,4 +1,4 @@
-/** The command line: `kestra serve [--config FILE]`, `kestra init [--dir DIR]`, `kestra version`. */
+/** The command line: `kestra serve [--config F]`, `kestra init [--dir D]`, `kestra version`. */
 import { parseArgs } from "node:util";
 
 export type Command =

@@ -76,7 +76,7 @@ describe("connectors", () => {
     expect(reenabled.status).toBe("ACTIVE");
   });
 
-  test("rotation replaces the credentials and re-tests; the change log holds hints only", async () => {
+  test("rotation replaces credentials and re-tests; the change log holds hints only", async () => {
     const { deps } = setup();
     const { id } = await create(deps);
 

@@ -24,7 +24,7 @@ function principal(patKeyId: string | null): Principal {
 }
 
 describe("PAT credential layer", () => {
-  test("uses the bound PAT key, else the org's newest active one, and decrypts only on reveal", () => {
+  test("uses the bound PAT key, else the newest active one; decrypts only on reveal", () => {
     const { deps } = setup();
     const older = createPatKey(deps, TEST_ACTOR, {
       label: "old",

@@ -29,7 +29,8 @@ export function openDatabase(path: string): DatabaseHandle {
 /** Applies, in order, each migration not yet recorded; each one commits whole or not at all. */
 export function applyMigrations(sqlite: Database, migrations: readonly MigrationFile[]): string[] {
   sqlite.run(
-    "CREATE TABLE IF NOT EXISTS schema_migrations (tag TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)",
+    `CREATE TABLE IF NOT EXISTS schema_migrations
+       (tag TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`,
   );
   const applied = new Set(
     sqlite

@@ -19,7 +19,8 @@ export interface AdminActor {
 
 /** An argon2id hash of a random, forgotten password: verifying it costs what a real check costs. */
 const TIMING_DUMMY_HASH =
-  "$argon2id$v=19$m=65536,t=2,p=1$dABV3WFWeqM70nDNeUEf9xBw3eJJH/6fuJ0KUCr5pvI$7PF0Awhbw8rYa789UFsyFCIJlYIXu/1DVjs7OrKilNU";
+  "$argon2id$v=19$m=65536,t=2,p=1$dABV3WFWeqM70nDNeUEf9xBw3eJJH/6fuJ0KUCr5pvI$" +
+  "7PF0Awhbw8rYa789UFsyFCIJlYIXu/1DVjs7OrKilNU";
 
 export async function loginWithPassword(deps: LoginDeps, email: string, password: string) {
   const candidates = store

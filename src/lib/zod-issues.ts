@@ -1,6 +1,6 @@
 import type { z } from "zod";
 
-/** One line per issue, each naming the dotted path of the field: `server.listen: expected string`. */
+/** One line per issue, naming the field by its dotted path: `server.listen: expected string`. */
 export function describeIssues(error: z.ZodError, root = ""): string {
   return error.issues.map((issue) => describeIssue(issue, root)).join("; ");
 }

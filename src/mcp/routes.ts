@@ -4,7 +4,7 @@
  * key gets the contract's HTTP 401 envelope. GET and DELETE answer 405, as the transport spec
  * allows a server without a standalone stream or sessions to do.
  */
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import * as mcpHttp from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { GatewayDeps, GatewayRequest } from "../pipeline/deps.ts";
 import { admitCaller } from "../pipeline/tool-call.ts";
 import { buildMcpServer } from "./server.ts";
@@ -16,7 +16,7 @@ export async function handleMcpPost(deps: GatewayDeps, raw: Request, request: Ga
   }
   const caller = admitCaller(deps, request);
   const server = buildMcpServer(deps, caller, request);
-  const transport = new WebStandardStreamableHTTPServerTransport({
+  const transport = new mcpHttp.WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: true,
   });

@@ -64,7 +64,7 @@ const BODY = {
 };
 
 describe("PAT pipeline", () => {
-  test("a request whose audit entry cannot be committed is refused and never forwarded", async () => {
+  test("a request whose audit entry cannot commit is refused and never forwarded", async () => {
     const { deps, key } = gateway();
     deps.writes = { enqueue: () => Promise.reject(new Error("disk full")), flush: () => undefined };
     const before = fake.requests.length;

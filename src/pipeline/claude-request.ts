@@ -1,5 +1,5 @@
 /**
- * The pipeline for PAT Fortress: identity → device → credential → policy → access. The audit
+ * The pipeline for PAT Fortress: identity, device, credential, policy, access. The audit
  * entry of the decision is committed before anything goes upstream; usage is committed when
  * the upstream answer ends (or breaks, or the client leaves).
  */

@@ -45,7 +45,8 @@ function prepareMasterKey(config: Config, databaseIsNew: boolean, logger: Logger
   if (!existsSync(config.master_key_file)) {
     if (!databaseIsNew) {
       throw new MasterKeyError(
-        `master key file ${config.master_key_file} is missing; this data directory was sealed with it`,
+        `master key file ${config.master_key_file} is missing; ` +
+          "this data directory was sealed with it",
       );
     }
     ensureMasterKeyFile(config.master_key_file);

@@ -8,7 +8,7 @@ beforeAll(async () => {
 afterAll(() => appliance.stop());
 
 describe("admin API resources", () => {
-  test("create answers 201 with the object, list answers {data, next_cursor} and pages", async () => {
+  test("create answers 201 with the object; lists page as {data, next_cursor}", async () => {
     const { call } = appliance.admin;
     const created = [];
     for (const name of ["a", "b", "c"]) {

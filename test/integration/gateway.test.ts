@@ -47,7 +47,7 @@ describe("PAT proxy through the Anthropic SDK", () => {
     expect(appliance.anthropic.requests.at(-1)?.path).toBe("/v1/messages");
   });
 
-  test("a model outside the PAT key's allowlist raises PermissionDeniedError with our message", async () => {
+  test("a model outside the allowlist raises PermissionDeniedError with our message", async () => {
     const client = new Anthropic({ apiKey: orgKey, baseURL: appliance.baseUrl, maxRetries: 0 });
     const upstreamCalls = appliance.anthropic.requests.length;
 
@@ -85,7 +85,7 @@ describe("MCP gateway through the MCP SDK client", () => {
     await client.close();
   });
 
-  test("an allowed call returns ticket JSON; a denied one fails with -32602 Policy denied", async () => {
+  test("an allowed call returns ticket JSON; a denied one fails with -32602", async () => {
     const client = await connect();
 
     const listed = await client.callTool({ name: "zendesk__list_tickets", arguments: {} });

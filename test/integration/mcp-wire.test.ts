@@ -57,7 +57,7 @@ describe("MCP wire format", () => {
     expect(body.error).toEqual({ code: -32602, message: "Unknown tool: jira__create_issue" });
   });
 
-  test("bad argument values are a tool result with isError, so the model can correct itself", async () => {
+  test("bad argument values are a tool result with isError, for the model to fix", async () => {
     const { body } = await rpc(call("zendesk__get_ticket", { id: "not-a-number" }));
 
     expect(body.result.isError).toBe(true);
@@ -114,7 +114,7 @@ describe("MCP wire format", () => {
     expect(own.status).toBe(200);
   });
 
-  test("GET on the endpoint answers 405 (no standalone stream in a stateless gateway)", async () => {
+  test("GET answers 405: a stateless gateway has no standalone stream", async () => {
     const response = await fetch(`${appliance.baseUrl}/v1/mcp`, {
       headers: { accept: "text/event-stream", "x-api-key": orgKey },
     });
