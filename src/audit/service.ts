@@ -48,7 +48,7 @@ export async function recordDecision(deps: CoreDeps, record: DecisionRecord): Pr
     ip: record.ip ?? null,
     detail: record.detail ?? null,
   };
-  await deps.writes.enqueue(() => store.insertAuditEntry(deps.db, row));
+  await deps.writes.enqueue((db) => store.insertAuditEntry(db, row));
   return row.id;
 }
 
@@ -63,7 +63,7 @@ export async function recordUsage(
     orgId: entry.orgId,
     ts: deps.clock.now(),
   };
-  await deps.writes.enqueue(() => store.insertUsageRecord(deps.db, row));
+  await deps.writes.enqueue((db) => store.insertUsageRecord(db, row));
 }
 
 export function listAudit(deps: CoreDeps, orgId: string, query: AuditQuery): Page<AuditEntry> {

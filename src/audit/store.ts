@@ -1,16 +1,86 @@
-import { and, desc, eq, gte, inArray, lt, lte } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, lte, type Placeholder, sql } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
 import { auditEntries, usageRecords } from "../db/schema.ts";
 
 export type AuditEntryRow = typeof auditEntries.$inferSelect;
 export type UsageRecordRow = typeof usageRecords.$inferSelect;
 
+/** Every column as a named placeholder, so the insert is built and prepared only once. */
+function placeholders<Row extends object>(columns: readonly (keyof Row & string)[]) {
+  // Safe: the object has exactly one placeholder per listed column, and store.test.ts checks
+  // that the lists name every column of their table.
+  return Object.fromEntries(
+    columns.map((column) => [column, sql.placeholder(column)]),
+  ) as unknown as {
+    [K in keyof Row]: Placeholder;
+  };
+}
+
+export const AUDIT_COLUMNS = [
+  "id",
+  "orgId",
+  "ts",
+  "requestId",
+  "product",
+  "type",
+  "decision",
+  "reason",
+  "target",
+  "apiKeyId",
+  "userId",
+  "roleId",
+  "ip",
+  "detail",
+] as const satisfies readonly (keyof AuditEntryRow)[];
+
+export const USAGE_COLUMNS = [
+  "auditId",
+  "orgId",
+  "ts",
+  "product",
+  "patKeyId",
+  "model",
+  "statusCode",
+  "outcome",
+  "inputTokens",
+  "outputTokens",
+  "cacheCreationInputTokens",
+  "cacheReadInputTokens",
+  "durationMs",
+] as const satisfies readonly (keyof UsageRecordRow)[];
+
+function prepareInserts(db: Db) {
+  return {
+    auditEntry: db
+      .insert(auditEntries)
+      .values(placeholders<AuditEntryRow>(AUDIT_COLUMNS))
+      .prepare(),
+    usageRecord: db
+      .insert(usageRecords)
+      .values(placeholders<UsageRecordRow>(USAGE_COLUMNS))
+      .prepare(),
+  };
+}
+
+// These inserts run on every governed request; building and preparing drizzle's SQL each time
+// was the largest cost on the hot path, so each database handle prepares them once.
+const preparedInserts = new WeakMap<Db, ReturnType<typeof prepareInserts>>();
+
+function insertsFor(db: Db) {
+  let prepared = preparedInserts.get(db);
+  if (!prepared) {
+    prepared = prepareInserts(db);
+    preparedInserts.set(db, prepared);
+  }
+  return prepared;
+}
+
 export function insertAuditEntry(db: Db, row: AuditEntryRow): void {
-  db.insert(auditEntries).values(row).run();
+  insertsFor(db).auditEntry.run(row);
 }
 
 export function insertUsageRecord(db: Db, row: UsageRecordRow): void {
-  db.insert(usageRecords).values(row).run();
+  insertsFor(db).usageRecord.run(row);
 }
 
 export interface AuditFilter {

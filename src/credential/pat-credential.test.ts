@@ -25,11 +25,12 @@ function principal(patKeyId: string | null): Principal {
 
 describe("PAT credential layer", () => {
   test("uses the bound PAT key, else the newest active one; decrypts only on reveal", () => {
-    const { deps } = setup();
+    const { deps, clock } = setup();
     const older = createPatKey(deps, TEST_ACTOR, {
       label: "old",
       key: "sk-ant-api03-older-key-000000",
     });
+    clock.advance(1000);
     const newer = createPatKey(deps, TEST_ACTOR, {
       label: "new",
       key: "sk-ant-api03-newer-key-000000",

@@ -1,7 +1,9 @@
 /**
- * Opens the SQLite database: WAL so readers never wait for the writer, foreign keys on, and
- * `synchronous=FULL` so an acknowledged write survives a power cut (the change log and the vault
- * share this file, and the audit rule refuses what it cannot durably record).
+ * Opens the SQLite database: WAL so readers never wait for the writer, foreign keys on. The
+ * appliance opens the file twice (docs/durability.md): the main connection with
+ * `synchronous=FULL`, so configuration, vault keys and the change log survive a power cut, and
+ * a request-log connection with `synchronous=NORMAL` for the high-volume audit entries and
+ * usage records, which then cost no fsync per commit (WAL keeps them safe from a process crash).
  */
 import { Database } from "bun:sqlite";
 import { type BunSQLiteDatabase, drizzle } from "drizzle-orm/bun-sqlite";
@@ -16,11 +18,13 @@ export interface DatabaseHandle {
   close(): void;
 }
 
-export function openDatabase(path: string): DatabaseHandle {
+export type SynchronousMode = "FULL" | "NORMAL";
+
+export function openDatabase(path: string, synchronous: SynchronousMode = "FULL"): DatabaseHandle {
   const sqlite = new Database(path, { create: true, strict: true });
   sqlite.run("PRAGMA journal_mode = WAL");
   sqlite.run("PRAGMA foreign_keys = ON");
-  sqlite.run("PRAGMA synchronous = FULL");
+  sqlite.run(`PRAGMA synchronous = ${synchronous}`);
   sqlite.run("PRAGMA busy_timeout = 5000");
   const db = drizzle(sqlite, { schema });
   return { sqlite, db, close: () => sqlite.close() };

@@ -1,5 +1,6 @@
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
+import { drizzle } from "drizzle-orm/bun-sqlite";
 import { createWriteQueue } from "./write-queue.ts";
 
 function freshDatabase() {
@@ -11,7 +12,7 @@ function freshDatabase() {
 describe("write queue", () => {
   test("commits the writes of one turn in a single transaction", async () => {
     const sqlite = freshDatabase();
-    const queue = createWriteQueue(sqlite);
+    const queue = createWriteQueue({ sqlite, db: drizzle(sqlite) });
     let transactions = 0;
     const original = sqlite.transaction.bind(sqlite);
     sqlite.transaction = ((fn: () => void) => {
@@ -31,7 +32,7 @@ describe("write queue", () => {
 
   test("rejects only the failing write and keeps its neighbours", async () => {
     const sqlite = freshDatabase();
-    const queue = createWriteQueue(sqlite);
+    const queue = createWriteQueue({ sqlite, db: drizzle(sqlite) });
 
     const results = await Promise.allSettled([
       queue.enqueue(() => sqlite.run("INSERT INTO items VALUES (1, 'a')")),
@@ -45,7 +46,7 @@ describe("write queue", () => {
 
   test("a promise settles only after its row is committed", async () => {
     const sqlite = freshDatabase();
-    const queue = createWriteQueue(sqlite);
+    const queue = createWriteQueue({ sqlite, db: drizzle(sqlite) });
 
     const done = queue.enqueue(() => sqlite.run("INSERT INTO items VALUES (1, 'a')"));
     const beforeFlush = sqlite.query("SELECT count(*) AS n FROM items").get();

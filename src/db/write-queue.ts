@@ -7,8 +7,10 @@
  * `await`, so nothing asynchronous may ever run inside one.
  */
 import type { Database } from "bun:sqlite";
+import type { Db } from "./open.ts";
 
-export type SyncWrite = () => void;
+/** A synchronous write, handed the queue's own connection. */
+export type SyncWrite = (db: Db) => void;
 
 interface PendingWrite {
   write: SyncWrite;
@@ -23,7 +25,8 @@ export interface WriteQueue {
   flush(): void;
 }
 
-export function createWriteQueue(sqlite: Database): WriteQueue {
+export function createWriteQueue(handle: { sqlite: Database; db: Db }): WriteQueue {
+  const { sqlite, db } = handle;
   let pending: PendingWrite[] = [];
   let scheduled = false;
 
@@ -31,7 +34,7 @@ export function createWriteQueue(sqlite: Database): WriteQueue {
     try {
       sqlite
         .transaction(() => {
-          for (const item of batch) item.write();
+          for (const item of batch) item.write(db);
         })
         .immediate();
       for (const item of batch) item.resolve();
@@ -43,7 +46,7 @@ export function createWriteQueue(sqlite: Database): WriteQueue {
 
   const runAlone = (item: PendingWrite) => {
     try {
-      sqlite.transaction(item.write).immediate();
+      sqlite.transaction(() => item.write(db)).immediate();
       item.resolve();
     } catch (error) {
       item.reject(error);

@@ -4,7 +4,7 @@
  * `stop()` drains in-flight requests, flushes queued writes and closes the database.
  */
 import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { MIGRATIONS } from "../db/migration-files.ts";
 import { applyMigrations, openDatabase } from "../db/open.ts";
@@ -50,7 +50,7 @@ function prepareMasterKey(config: Config, databaseIsNew: boolean, logger: Logger
       );
     }
     ensureMasterKeyFile(config.master_key_file);
-    logger.info("created a new master key file", { path: config.master_key_file });
+    logger.info("created a new master key file", { path: resolve(config.master_key_file) });
   }
   return readMasterKey(config.master_key_file);
 }
@@ -65,12 +65,14 @@ export async function startAppliance(options: StartOptions): Promise<RunningAppl
   const applied = applyMigrations(database.sqlite, MIGRATIONS);
   if (applied.length > 0) logger.info("applied database migrations", { migrations: applied });
 
+  const requestLog = openDatabase(databasePath, "NORMAL");
+
   const vault = unsealVault({ db: database.db, clock, masterKey });
   const caches = createLookupCaches();
   const core: CoreDeps = {
     db: database.db,
     sqlite: database.sqlite,
-    writes: createWriteQueue(database.sqlite),
+    writes: createWriteQueue(requestLog),
     clock,
     logger,
     vault,
@@ -85,7 +87,9 @@ export async function startAppliance(options: StartOptions): Promise<RunningAppl
   if (bootstrap.created) {
     logger.info("created the default org and its bootstrap admin", {
       admin_email: config.bootstrap.admin_email,
-      initial_login_file: bootstrap.passwordFile ?? "none (KESTRA_BOOTSTRAP_PASSWORD was set)",
+      initial_login_file: bootstrap.passwordFile
+        ? resolve(bootstrap.passwordFile)
+        : "none (KESTRA_BOOTSTRAP_PASSWORD was set)",
     });
   }
 
@@ -114,6 +118,7 @@ export async function startAppliance(options: StartOptions): Promise<RunningAppl
     async stop() {
       await Promise.all(servers.map((server) => server.stop()));
       core.writes.flush();
+      requestLog.close();
       database.close();
     },
   };

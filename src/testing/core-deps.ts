@@ -21,7 +21,7 @@ export function testCoreDeps(startMs = Date.UTC(2026, 11, 3, 12)) {
   const deps: CoreDeps = {
     db: handle.db,
     sqlite: handle.sqlite,
-    writes: createWriteQueue(handle.sqlite),
+    writes: createWriteQueue(handle),
     clock,
     logger,
     vault,
