@@ -12,7 +12,8 @@ export function adminGuard(deps: AdminApiDeps) {
     { as: "scoped" },
     async ({ request }): Promise<{ actor: ChangeActor }> => {
       const admin = await authenticateAdmin(deps, request.headers);
-      const { requestId } = deps.contexts.of(request);
+      const { requestId, logFields } = deps.contexts.of(request);
+      Object.assign(logFields, { org_id: admin.orgId, actor: admin.userId });
       return { actor: { orgId: admin.orgId, actorId: admin.userId, requestId } };
     },
   );

@@ -19,6 +19,7 @@ export function patRoutes(deps: GatewayDeps, contexts: RequestContexts) {
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
     return governClaudeRequest(deps, {
       requestId: context.requestId,
+      logFields: context.logFields,
       headers: request.headers,
       ip: context.ip,
       signal: request.signal,

@@ -49,6 +49,7 @@ function messagesRequest(key: string, body: object) {
       "content-type": "application/json",
     }),
     ip: "127.0.0.1",
+    logFields: {},
     signal: new AbortController().signal,
     method: "POST",
     path: "/v1/messages",

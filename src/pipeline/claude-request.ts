@@ -31,6 +31,7 @@ const MODEL_PATHS: Record<string, string> = {
 
 export async function governClaudeRequest(deps: GatewayDeps, request: ClaudeRequest) {
   const principal = authenticateOrgKey(deps, request.headers);
+  Object.assign(request.logFields, { org_id: principal.orgId, actor: principal.apiKeyId });
   const device = checkDevice(principal, request.headers);
   const credential = resolvePatCredential(deps, principal);
   const type = MODEL_PATHS[request.path] ?? "proxy";

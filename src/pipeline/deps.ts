@@ -37,4 +37,6 @@ export interface GatewayRequest {
   headers: Headers;
   ip: string | null;
   signal: AbortSignal;
+  /** Fields the pipeline adds to the request's log line once it knows who is calling. */
+  logFields: Record<string, unknown>;
 }

@@ -86,6 +86,7 @@ function mcpPost(deps: AppDeps, request: Request) {
   const context = deps.contexts.of(request);
   return handleMcpPost(deps, request, {
     requestId: context.requestId,
+    logFields: context.logFields,
     headers: request.headers,
     ip: context.ip,
     signal: request.signal,

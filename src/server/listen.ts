@@ -94,6 +94,7 @@ async function handle(
     status: response.status,
     duration_ms: deps.clock.now() - context.startedAt,
     ip,
+    ...context.logFields,
   });
   return response;
 }

@@ -8,13 +8,15 @@ export interface RequestContext {
   requestId: string;
   ip: string | null;
   startedAt: number;
+  /** Who the request turned out to be (org, actor), added to its log line. */
+  logFields: Record<string, unknown>;
 }
 
 export class RequestContexts {
   readonly #byRequest = new WeakMap<Request, RequestContext>();
 
   open(request: Request, ip: string | null, now: number): RequestContext {
-    const context = { requestId: newId("req", now), ip, startedAt: now };
+    const context = { requestId: newId("req", now), ip, startedAt: now, logFields: {} };
     this.#byRequest.set(request, context);
     return context;
   }

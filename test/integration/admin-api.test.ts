@@ -99,6 +99,25 @@ describe("admin API resources", () => {
   });
 });
 
+describe("request log", () => {
+  test("one line per request names the org and the actor, and holds no token", async () => {
+    await appliance.admin.call("GET", "/roles");
+
+    const lines = appliance.logger.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const last = lines
+      .filter((line) => line.msg === "request" && line.path === "/api/v1/roles")
+      .at(-1);
+    expect(last).toMatchObject({
+      method: "GET",
+      status: 200,
+      org_id: expect.stringMatching(/^org_/),
+      actor: expect.stringMatching(/^usr_/),
+      request_id: expect.stringMatching(/^req_/),
+    });
+    expect(appliance.logger.lines.join("\n")).not.toContain(appliance.admin.token);
+  });
+});
+
 describe("API documentation", () => {
   test("serves the OpenAPI document and a docs UI whose assets are local", async () => {
     const spec = await (await fetch(`${appliance.baseUrl}/api/v1/openapi.json`)).json();
