@@ -85,11 +85,14 @@ export async function startAppliance(options: StartOptions): Promise<RunningAppl
     password: options.bootstrapPassword,
   });
   if (bootstrap.created) {
+    const email = config.bootstrap.admin_email;
+    const file = bootstrap.passwordFile ? resolve(bootstrap.passwordFile) : null;
     logger.info("created the default org and its bootstrap admin", {
-      admin_email: config.bootstrap.admin_email,
-      initial_login_file: bootstrap.passwordFile
-        ? resolve(bootstrap.passwordFile)
-        : "none (KESTRA_BOOTSTRAP_PASSWORD was set)",
+      admin_email: email,
+      initial_login_file: file ?? "none (KESTRA_BOOTSTRAP_PASSWORD was set)",
+      hint: file
+        ? `sign in as ${email} with the password stored in ${file}`
+        : `sign in as ${email} with KESTRA_BOOTSTRAP_PASSWORD`,
     });
   }
 
