@@ -93,6 +93,28 @@ describe("PAT pipeline", () => {
     expect(audit).toEqual([{ decision: "denied", reason: "max_tokens_exceeded" }]);
   });
 
+  test("a message batch with one model outside the allowlist is denied whole", async () => {
+    const { deps, key } = gateway();
+    const before = fake.requests.length;
+    const request = {
+      ...messagesRequest(key, {}),
+      path: "/v1/messages/batches",
+      body: new TextEncoder().encode(
+        JSON.stringify({
+          requests: [
+            { custom_id: "ok", params: { ...BODY } },
+            { custom_id: "big", params: { ...BODY, max_tokens: 5000 } },
+          ],
+        }),
+      ).buffer as ArrayBuffer,
+    };
+
+    const result = await governClaudeRequest(deps, request).catch((error) => error);
+
+    expect(result).toMatchObject({ type: "policy_denied", reason: "max_tokens_exceeded" });
+    expect(fake.requests.length).toBe(before);
+  });
+
   test("a body that is not JSON is a 400 naming the problem", async () => {
     const { deps, key } = gateway();
     const request = {

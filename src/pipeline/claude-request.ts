@@ -9,10 +9,12 @@ import { recordUsage } from "../audit/service.ts";
 import { resolvePatCredential } from "../credential/pat-credential.ts";
 import { checkDevice } from "../device/check.ts";
 import { authenticateOrgKey, type Principal } from "../identity/authenticate.ts";
-import { invalidRequest, KestraError } from "../lib/errors.ts";
-import { type Decision, decideMessages } from "../policy/decide.ts";
+import { KestraError } from "../lib/errors.ts";
+import type { PatKeyRow } from "../pat-keys/store.ts";
+import { type Decision, decideMessages, type MessagesRequestFacts } from "../policy/decide.ts";
 import { loadPermissions } from "../policy/permissions.ts";
 import { auditOrRefuse } from "./audit-or-refuse.ts";
+import { readClaudeRequestFacts } from "./claude-request-facts.ts";
 import type { GatewayDeps, GatewayRequest } from "./deps.ts";
 
 export interface ClaudeRequest extends GatewayRequest {
@@ -23,48 +25,34 @@ export interface ClaudeRequest extends GatewayRequest {
   body: ArrayBuffer | null;
 }
 
-/** Paths whose body names a model, so the model allowlist applies to them. */
-const MODEL_PATHS: Record<string, string> = {
-  "/v1/messages": "messages",
-  "/v1/messages/count_tokens": "count_tokens",
-};
-
 export async function governClaudeRequest(deps: GatewayDeps, request: ClaudeRequest) {
   const principal = authenticateOrgKey(deps, request.headers);
   Object.assign(request.logFields, { org_id: principal.orgId, actor: principal.apiKeyId });
   const device = checkDevice(principal, request.headers);
   const credential = resolvePatCredential(deps, principal);
-  const type = MODEL_PATHS[request.path] ?? "proxy";
+  const facts = readClaudeRequestFacts(request.method, request.path, request.body);
   const base = {
     orgId: principal.orgId,
     requestId: request.requestId,
     product: "pat" as const,
-    type,
+    type: facts.type,
     apiKeyId: principal.apiKeyId,
     userId: principal.userId,
     roleId: principal.roleIds[0] ?? null,
     ip: request.ip,
   };
 
-  const facts = type === "proxy" ? null : readModelFacts(request.body);
-  const decision: Decision = facts
-    ? decideMessages(
-        loadPermissions(deps.db, deps.roleCache, principal.orgId, principal.roleIds),
-        {
-          modelAllowlist: credential.patKey.modelAllowlist,
-          maxTokensPerRequest: credential.patKey.maxTokensPerRequest,
-        },
-        facts,
-      )
-    : { allowed: true, rule: null };
+  const decision = decideAll(deps, principal, credential.patKey, facts.requests);
+  const first = facts.requests[0];
   const detail = {
     pat_key_id: credential.patKey.id,
     path: request.path,
     rule: decision.rule,
     device_checked: device.checked,
-    ...(facts ? { max_tokens: facts.maxTokens } : {}),
+    ...(first ? { max_tokens: first.maxTokens } : {}),
+    ...(facts.type === "batch" ? { batch_size: facts.requests.length } : {}),
   };
-  const target = facts?.model ?? `${request.method} ${request.path}`;
+  const target = first?.model ?? `${request.method} ${request.path}`;
 
   if (!decision.allowed) {
     await auditOrRefuse(deps, {
@@ -80,27 +68,29 @@ export async function governClaudeRequest(deps: GatewayDeps, request: ClaudeRequ
   return forward(deps, request, principal, credential.reveal(), {
     auditId,
     patKeyId: credential.patKey.id,
-    recordsUsage: type === "messages",
+    recordsUsage: facts.type === "messages",
   });
 }
 
-function readModelFacts(body: ArrayBuffer | null) {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(body ?? new ArrayBuffer(0)));
-  } catch {
-    throw invalidRequest("request body must be a JSON object");
+/** Every message request must pass; the first refusal decides. */
+function decideAll(
+  deps: GatewayDeps,
+  principal: Principal,
+  patKey: PatKeyRow,
+  requests: readonly MessagesRequestFacts[],
+): Decision {
+  if (requests.length === 0) return { allowed: true, rule: null };
+  const permissions = loadPermissions(deps.db, deps.roleCache, principal.orgId, principal.roleIds);
+  const limits = {
+    modelAllowlist: patKey.modelAllowlist,
+    maxTokensPerRequest: patKey.maxTokensPerRequest,
+  };
+  let decision: Decision = { allowed: true, rule: null };
+  for (const request of requests) {
+    decision = decideMessages(permissions, limits, request);
+    if (!decision.allowed) return decision;
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw invalidRequest("request body must be a JSON object");
-  }
-  const { model, max_tokens: maxTokens } = parsed as Record<string, unknown>;
-  if (typeof model !== "string" || model.length === 0)
-    throw invalidRequest("model: expected a string");
-  if (maxTokens !== undefined && typeof maxTokens !== "number") {
-    throw invalidRequest("max_tokens: expected a number");
-  }
-  return { model, maxTokens: maxTokens ?? null };
+  return decision;
 }
 
 interface ForwardContext {
