@@ -13,20 +13,21 @@ export function anthropicPath(pathname: string): string {
 }
 
 export function patRoutes(deps: GatewayDeps, contexts: RequestContexts) {
-  const handle = async ({ request }: { request: Request }) => {
+  const handle = ({ request }: { request: Request }) => {
     const url = new URL(request.url);
     const context = contexts.of(request);
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
     return governClaudeRequest(deps, {
       requestId: context.requestId,
       logFields: context.logFields,
+      onAdmitted: context.onAdmitted,
       headers: request.headers,
       ip: context.ip,
       signal: request.signal,
       method: request.method,
       path: anthropicPath(url.pathname),
       search: url.search,
-      body: hasBody ? await request.arrayBuffer() : null,
+      readBody: async () => (hasBody ? await request.arrayBuffer() : null),
     });
   };
   return new Elysia({ name: "kestra.pat" })

@@ -1,7 +1,9 @@
 /**
  * What policy needs to know from a Claude API request body: the model and max_tokens of each
  * message request it carries. A Message Batch (`POST /v1/messages/batches`) carries many, and
- * each is checked, so batching cannot route around a model allowlist or a token limit.
+ * each is checked, so batching cannot route around a model allowlist or a token limit. Paths
+ * are checked for canonical form and matched without regard to case, and a POST to any other
+ * path that names a model is checked too: no spelling of a path gets a model past policy.
  */
 import { invalidRequest } from "../lib/errors.ts";
 import type { MessagesRequestFacts } from "../policy/decide.ts";
@@ -20,30 +22,52 @@ const TYPE_BY_PATH: Record<string, ClaudeRequestType> = {
   "/v1/messages/batches": "batch",
 };
 
+/** `//`, dot segments, percent-encoding and a trailing `/` could alias a governed path. */
+const NON_CANONICAL_PATH = /\/\/|%|\\|\/\.\.?(\/|$)|\/$/;
+
+export function assertCanonicalPath(path: string): void {
+  if (NON_CANONICAL_PATH.test(path)) throw invalidRequest(`not a canonical API path: ${path}`);
+}
+
 export function readClaudeRequestFacts(
   method: string,
   path: string,
   body: ArrayBuffer | null,
 ): ClaudeRequestFacts {
-  const type = method === "POST" ? (TYPE_BY_PATH[path] ?? "proxy") : "proxy";
-  if (type === "proxy") return { type, requests: [] };
+  assertCanonicalPath(path);
+  if (method !== "POST") return { type: "proxy", requests: [] };
+  const type = TYPE_BY_PATH[path.toLowerCase()] ?? "proxy";
+  if (type === "proxy") return { type, requests: modelsNamedIn(body) };
 
   const parsed = parseJsonObject(body, "request body");
   if (type !== "batch") return { type, requests: [messageFacts(parsed, "")] };
+  return { type, requests: batchFacts(parsed) };
+}
 
+/** An unknown endpoint is forwarded, but any model its body names still meets policy. */
+function modelsNamedIn(body: ArrayBuffer | null): MessagesRequestFacts[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(body ?? new ArrayBuffer(0)));
+  } catch {
+    return [];
+  }
+  if (!isObject(parsed)) return [];
+  if (Array.isArray(parsed.requests)) return batchFacts(parsed);
+  return "model" in parsed ? [messageFacts(parsed, "")] : [];
+}
+
+function batchFacts(parsed: Record<string, unknown>): MessagesRequestFacts[] {
   const requests = parsed.requests;
   if (!Array.isArray(requests) || requests.length === 0) {
     throw invalidRequest("requests: expected a non-empty array");
   }
-  return {
-    type,
-    requests: requests.map((entry: unknown, index) => {
-      const prefix = `requests.${index}.params.`;
-      const params = isObject(entry) ? entry.params : undefined;
-      if (!isObject(params)) throw invalidRequest(`requests.${index}.params: expected an object`);
-      return messageFacts(params, prefix);
-    }),
-  };
+  return requests.map((entry: unknown, index) => {
+    const prefix = `requests.${index}.params.`;
+    const params = isObject(entry) ? entry.params : undefined;
+    if (!isObject(params)) throw invalidRequest(`requests.${index}.params: expected an object`);
+    return messageFacts(params, prefix);
+  });
 }
 
 function messageFacts(body: Record<string, unknown>, prefix: string): MessagesRequestFacts {

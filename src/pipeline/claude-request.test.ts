@@ -40,7 +40,8 @@ function gateway(overrides: Partial<GatewayDeps> = {}) {
   return { deps: gatewayDeps, key };
 }
 
-function messagesRequest(key: string, body: object) {
+function messagesRequest(key: string, body: object | string, path = "/v1/messages") {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
   return {
     requestId: "req_1",
     headers: new Headers({
@@ -52,9 +53,10 @@ function messagesRequest(key: string, body: object) {
     logFields: {},
     signal: new AbortController().signal,
     method: "POST",
-    path: "/v1/messages",
+    path,
     search: "",
-    body: new TextEncoder().encode(JSON.stringify(body)).buffer as ArrayBuffer,
+    onAdmitted: () => undefined,
+    readBody: async () => new TextEncoder().encode(text).buffer as ArrayBuffer,
   };
 }
 
@@ -96,18 +98,13 @@ describe("PAT pipeline", () => {
   test("a message batch with one model outside the allowlist is denied whole", async () => {
     const { deps, key } = gateway();
     const before = fake.requests.length;
-    const request = {
-      ...messagesRequest(key, {}),
-      path: "/v1/messages/batches",
-      body: new TextEncoder().encode(
-        JSON.stringify({
-          requests: [
-            { custom_id: "ok", params: { ...BODY } },
-            { custom_id: "big", params: { ...BODY, max_tokens: 5000 } },
-          ],
-        }),
-      ).buffer as ArrayBuffer,
+    const batch = {
+      requests: [
+        { custom_id: "ok", params: { ...BODY } },
+        { custom_id: "big", params: { ...BODY, max_tokens: 5000 } },
+      ],
     };
+    const request = messagesRequest(key, batch, "/v1/messages/batches");
 
     const result = await governClaudeRequest(deps, request).catch((error) => error);
 
@@ -115,12 +112,36 @@ describe("PAT pipeline", () => {
     expect(fake.requests.length).toBe(before);
   });
 
+  test("a path spelled to dodge policy is refused or still governed", async () => {
+    const { deps, key } = gateway();
+    const opus = { ...BODY, model: "claude-opus-4-1" };
+    const limited = gateway();
+    await limited.deps.sqlite.run(
+      "UPDATE pat_keys SET model_allowlist = '[\"claude-sonnet-4-5-20250929\"]'",
+    );
+    limited.deps.invalidateLookups();
+
+    const doubled = await governClaudeRequest(
+      deps,
+      messagesRequest(key, BODY, "/v1//messages"),
+    ).catch((e) => e);
+    const cased = await governClaudeRequest(
+      limited.deps,
+      messagesRequest(limited.key, opus, "/v1/Messages"),
+    ).catch((e) => e);
+    const legacy = await governClaudeRequest(
+      limited.deps,
+      messagesRequest(limited.key, opus, "/v1/complete"),
+    ).catch((e) => e);
+
+    expect(doubled).toMatchObject({ type: "invalid_request_error" });
+    expect(cased).toMatchObject({ type: "policy_denied", reason: "model_not_allowed" });
+    expect(legacy).toMatchObject({ type: "policy_denied", reason: "model_not_allowed" });
+  });
+
   test("a body that is not JSON is a 400 naming the problem", async () => {
     const { deps, key } = gateway();
-    const request = {
-      ...messagesRequest(key, BODY),
-      body: new TextEncoder().encode("{oops").buffer as ArrayBuffer,
-    };
+    const request = messagesRequest(key, "{oops");
 
     const result = await governClaudeRequest(deps, request).catch((error) => error);
 

@@ -22,7 +22,8 @@ export interface ClaudeRequest extends GatewayRequest {
   /** The Anthropic path, `/v1/...`. */
   path: string;
   search: string;
-  body: ArrayBuffer | null;
+  /** Read only after the caller is authenticated, so strangers cannot make us buffer bodies. */
+  readBody(): Promise<ArrayBuffer | null>;
 }
 
 export async function governClaudeRequest(deps: GatewayDeps, request: ClaudeRequest) {
@@ -30,7 +31,9 @@ export async function governClaudeRequest(deps: GatewayDeps, request: ClaudeRequ
   Object.assign(request.logFields, { org_id: principal.orgId, actor: principal.apiKeyId });
   const device = checkDevice(principal, request.headers);
   const credential = resolvePatCredential(deps, principal);
-  const facts = readClaudeRequestFacts(request.method, request.path, request.body);
+  request.onAdmitted();
+  const body = await request.readBody();
+  const facts = readClaudeRequestFacts(request.method, request.path, body);
   const base = {
     orgId: principal.orgId,
     requestId: request.requestId,
@@ -65,7 +68,7 @@ export async function governClaudeRequest(deps: GatewayDeps, request: ClaudeRequ
     throw new KestraError("policy_denied", decision.message, { reason: decision.reason });
   }
   const auditId = await auditOrRefuse(deps, { ...base, decision: "allowed", target, detail });
-  return forward(deps, request, principal, credential.reveal(), {
+  return forward(deps, { ...request, body }, principal, credential.reveal(), {
     auditId,
     patKeyId: credential.patKey.id,
     recordsUsage: facts.type === "messages",
@@ -101,7 +104,7 @@ interface ForwardContext {
 
 async function forward(
   deps: GatewayDeps,
-  request: ClaudeRequest,
+  request: ClaudeRequest & { body: ArrayBuffer | null },
   principal: Principal,
   credential: string,
   context: ForwardContext,

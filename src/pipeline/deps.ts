@@ -39,4 +39,9 @@ export interface GatewayRequest {
   signal: AbortSignal;
   /** Fields the pipeline adds to the request's log line once it knows who is calling. */
   logFields: Record<string, unknown>;
+  /**
+   * Called once identity has passed: the edge then lifts the idle timeout that guards against
+   * slow unauthenticated clients, since a governed call may legitimately wait minutes.
+   */
+  onAdmitted(): void;
 }

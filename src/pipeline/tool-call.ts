@@ -26,6 +26,7 @@ export interface AdmittedCaller {
 export function admitCaller(deps: GatewayDeps, request: GatewayRequest): AdmittedCaller {
   const principal = authenticateOrgKey(deps, request.headers);
   Object.assign(request.logFields, { org_id: principal.orgId, actor: principal.apiKeyId });
+  request.onAdmitted();
   return { principal, device: checkDevice(principal, request.headers) };
 }
 

@@ -87,6 +87,7 @@ function mcpPost(deps: AppDeps, request: Request) {
   return handleMcpPost(deps, request, {
     requestId: context.requestId,
     logFields: context.logFields,
+    onAdmitted: context.onAdmitted,
     headers: request.headers,
     ip: context.ip,
     signal: request.signal,

@@ -15,6 +15,7 @@ type Surface = "all" | "gateway" | "admin";
 /** Messages API bodies may be up to 32 MB (Anthropic's documented request size limit). */
 const MAX_REQUEST_BODY_BYTES = 33 * 1024 * 1024;
 const DRAIN_TIMEOUT_MS = 10_000;
+const UNAUTHENTICATED_IDLE_TIMEOUT_SECONDS = 30;
 const ADMIN_PATHS = /^\/(api|admin|scim|saml|oidc)(\/|$)|^\/$/;
 
 export interface Listener {
@@ -51,7 +52,8 @@ function serve(
     hostname,
     port,
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
-    idleTimeout: 0,
+    // Slow or silent unauthenticated clients are cut after this; governed calls lift it.
+    idleTimeout: UNAUTHENTICATED_IDLE_TIMEOUT_SECONDS,
     fetch: (request, bunServer) => handle(app, deps, config, surface, request, bunServer),
   });
   return {
@@ -77,7 +79,9 @@ async function handle(
 ): Promise<Response> {
   const socketIp = bunServer.requestIP(request)?.address ?? null;
   const ip = clientIp(request, socketIp, config.server.trust_proxy);
-  const context = deps.contexts.open(request, ip, deps.clock.now());
+  const context = deps.contexts.open(request, ip, deps.clock.now(), () =>
+    bunServer.timeout(request, 0),
+  );
   const path = new URL(request.url).pathname;
 
   const isAdminPath = ADMIN_PATHS.test(path);

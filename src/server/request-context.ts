@@ -10,13 +10,20 @@ export interface RequestContext {
   startedAt: number;
   /** Who the request turned out to be (org, actor), added to its log line. */
   logFields: Record<string, unknown>;
+  /** Lifts the edge's idle timeout once the caller is authenticated. */
+  onAdmitted: () => void;
 }
 
 export class RequestContexts {
   readonly #byRequest = new WeakMap<Request, RequestContext>();
 
-  open(request: Request, ip: string | null, now: number): RequestContext {
-    const context = { requestId: newId("req", now), ip, startedAt: now, logFields: {} };
+  open(
+    request: Request,
+    ip: string | null,
+    now: number,
+    onAdmitted: () => void = () => undefined,
+  ): RequestContext {
+    const context = { requestId: newId("req", now), ip, startedAt: now, logFields: {}, onAdmitted };
     this.#byRequest.set(request, context);
     return context;
   }
