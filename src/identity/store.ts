@@ -1,5 +1,5 @@
 /** Users and org API keys: the only code that touches their tables. */
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
 import { apiKeys, userRoles, users } from "../db/schema.ts";
 
@@ -80,6 +80,33 @@ export function usersWithRole(db: Db, orgId: string, roleIds: string[]): string[
     .where(and(eq(userRoles.orgId, orgId), inArray(userRoles.roleId, roleIds)))
     .all()
     .map((row) => row.userId);
+}
+
+export function countActiveAdmins(db: Db, orgId: string): number {
+  return db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.orgId, orgId), eq(users.isAdmin, true), eq(users.status, "active")))
+    .all().length;
+}
+
+/** Revokes every key of a user; the keys would otherwise outlive the user (FK sets null). */
+export function revokeUserApiKeys(db: Db, orgId: string, userId: string, now: number): string[] {
+  const revoked = db
+    .update(apiKeys)
+    .set({ status: "REVOKED", updatedAt: now })
+    .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.userId, userId), ne(apiKeys.status, "REVOKED")))
+    .returning({ id: apiKeys.id })
+    .all();
+  return revoked.map((row) => row.id);
+}
+
+export function countApiKeysWithRole(db: Db, orgId: string, roleId: string): number {
+  return db
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.roleId, roleId), ne(apiKeys.status, "REVOKED")))
+    .all().length;
 }
 
 export function findApiKeyByHash(db: Db, keyHash: Uint8Array): ApiKeyRow | undefined {

@@ -28,6 +28,21 @@ function assertRolesExist(deps: CoreDeps, orgId: string, roleIds: string[]): voi
   }
 }
 
+/** The last active admin of an org may not be demoted, disabled or deleted: nobody could log in. */
+function assertAnAdminRemains(
+  deps: CoreDeps,
+  orgId: string,
+  before: store.UserRow,
+  patch: Partial<store.UserRow>,
+): void {
+  const wasActiveAdmin = before.isAdmin && before.status === "active";
+  const staysActiveAdmin =
+    (patch.isAdmin ?? before.isAdmin) && (patch.status ?? before.status) === "active";
+  if (wasActiveAdmin && !staysActiveAdmin && store.countActiveAdmins(deps.db, orgId) <= 1) {
+    throw conflict("this is the org's last active admin; make another admin first");
+  }
+}
+
 export function listUsers(deps: CoreDeps, orgId: string, page: PageQuery): Page<User> {
   const rows = store.listUsers(deps.db, orgId, page.limit + 1, page.cursor);
   return toPage(rows, page.limit, (row) => presentUser(deps, row));
@@ -95,7 +110,11 @@ export async function updateUser(
     if (input.is_admin !== undefined) patch.isAdmin = input.is_admin;
     if (input.status !== undefined) patch.status = input.status;
     if (passwordHash !== undefined) patch.passwordHash = passwordHash;
+    assertAnAdminRemains(deps, actor.orgId, before, patch);
     store.updateUser(deps.db, actor.orgId, id, patch);
+    if (patch.status === "disabled") {
+      store.revokeUserApiKeys(deps.db, actor.orgId, id, deps.clock.now());
+    }
     if (input.role_ids) {
       assertRolesExist(deps, actor.orgId, input.role_ids);
       store.replaceUserRoles(deps.db, actor.orgId, id, input.role_ids);
@@ -120,12 +139,15 @@ export function deleteUser(deps: CoreDeps, actor: ChangeActor, id: string): void
     const before = store.findUser(deps.db, actor.orgId, id);
     if (!before) throw notFound(`user ${id}`);
     const beforeView = presentUser(deps, before);
+    assertAnAdminRemains(deps, actor.orgId, before, { isAdmin: false });
+    const revokedKeys = store.revokeUserApiKeys(deps.db, actor.orgId, id, deps.clock.now());
     store.deleteUser(deps.db, actor.orgId, id);
     recordChange(deps.db, deps.clock, actor, {
       action: "user.deleted",
       targetType: "user",
       targetId: id,
       before: beforeView,
+      after: { revoked_api_key_ids: revokedKeys },
     });
   });
   deps.invalidateLookups();

@@ -1,5 +1,6 @@
 /** Roles: create, read, update, delete, each with its change-log entry. */
 import { type ChangeActor, recordChange } from "../change-log/service.ts";
+import { countApiKeysWithRole, usersWithRole } from "../identity/store.ts";
 import { type CoreDeps, inTransaction } from "../lib/deps.ts";
 import { conflict, notFound } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
@@ -85,10 +86,23 @@ export function updateRole(deps: CoreDeps, actor: ChangeActor, id: string, input
   return presentRole(updated);
 }
 
+/**
+ * A role still assigned to a user or an org API key cannot be deleted: the holders would be
+ * left with no role, and a principal without roles is not restricted to any model list.
+ */
+function assertRoleUnused(deps: CoreDeps, orgId: string, roleId: string): void {
+  const users = usersWithRole(deps.db, orgId, [roleId]).length;
+  const keys = countApiKeysWithRole(deps.db, orgId, roleId);
+  if (users > 0 || keys > 0) {
+    throw conflict(`role ${roleId} is assigned to ${users} user(s) and ${keys} API key(s)`);
+  }
+}
+
 export function deleteRole(deps: CoreDeps, actor: ChangeActor, id: string): void {
   inTransaction(deps, () => {
     const before = store.findRole(deps.db, actor.orgId, id);
     if (!before) throw notFound(`role ${id}`);
+    assertRoleUnused(deps, actor.orgId, id);
     store.deleteRole(deps.db, actor.orgId, id);
     recordChange(deps.db, deps.clock, actor, {
       action: "role.deleted",
