@@ -25,6 +25,8 @@ export const connectorUpdateSchema = z.strictObject({
   name: connectorName.optional(),
   base_url: baseUrl.optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
+  /** Required when the change moves the connector to another host (see service.ts). */
+  credentials: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const connectorRotateSchema = z.strictObject({

@@ -10,6 +10,7 @@ import {
   revealConnectorConfig,
   rotateConnector,
   testConnector,
+  updateConnector,
 } from "./service.ts";
 import { findConnector } from "./store.ts";
 
@@ -91,6 +92,25 @@ describe("connectors", () => {
     expect(log).toContain("connector.deleted");
     expect(log).not.toContain(FAKE_ZENDESK_DEFAULTS.apiToken);
     expect(log).not.toContain(FAKE_ZENDESK_DEFAULTS.oauthToken);
+  });
+
+  test("moving a connector to another host needs its credentials again", async () => {
+    const { deps } = setup();
+    const { id } = await create(deps);
+    const elsewhere = startFakeZendesk();
+
+    const refused = await updateConnector(deps, TEST_ACTOR, id, { base_url: elsewhere.url }).catch(
+      (error) => error,
+    );
+    const moved = await updateConnector(deps, TEST_ACTOR, id, {
+      base_url: elsewhere.url,
+      credentials: CREDENTIALS,
+    });
+    await elsewhere.stop();
+
+    expect(refused).toMatchObject({ type: "invalid_request_error" });
+    expect(String(refused.message)).toContain("credentials");
+    expect(moved).toMatchObject({ base_url: elsewhere.url, status: "ACTIVE" });
   });
 
   test("names that would break the tool prefix are refused", async () => {

@@ -207,13 +207,45 @@ export async function updateConnector(
   assertTransition(row.status, "edit");
   const definition = definitionFor(row.type);
   const settings = input.settings ? parseSettings(definition, input.settings) : row.settings;
-  const baseUrl =
-    input.base_url || input.settings
-      ? definition.resolveBaseUrl({ baseUrl: input.base_url, settings })
+  const baseUrl = input.base_url
+    ? definition.resolveBaseUrl({ baseUrl: input.base_url, settings })
+    : input.settings && !hasCustomBaseUrl(definition, row)
+      ? definition.resolveBaseUrl({ baseUrl: undefined, settings })
       : row.baseUrl;
+
+  // Stored credentials never follow the connector to another host: an admin session (or a
+  // stolen one) could otherwise point it at a server of its choosing and read them there.
+  const movesHost = new URL(baseUrl).origin !== new URL(row.baseUrl).origin;
+  if (movesHost && !input.credentials) {
+    throw invalidRequest(
+      "credentials: required when base_url or settings move the connector to another host",
+    );
+  }
   const patch: Partial<store.ConnectorRow> = { settings, baseUrl, updatedAt: deps.clock.now() };
   if (input.name !== undefined) patch.name = input.name;
-  return applyChange(deps, actor, row, patch, "connector.updated");
+  if (input.credentials) Object.assign(patch, sealedCredentials(deps, row, input.credentials));
+  const updated = applyChange(deps, actor, row, patch, "connector.updated");
+  return input.credentials ? runConnectionTest(deps, actor, { ...row, ...patch }) : updated;
+}
+
+/** True when the stored address is not the one the settings alone would give. */
+function hasCustomBaseUrl(definition: ConnectorDefinition, row: store.ConnectorRow): boolean {
+  try {
+    return (
+      definition.resolveBaseUrl({ baseUrl: undefined, settings: row.settings }) !== row.baseUrl
+    );
+  } catch {
+    return true;
+  }
+}
+
+function sealedCredentials(deps: CoreDeps, row: store.ConnectorRow, raw: unknown) {
+  const credentials = parseCredentials(definitionFor(row.type), raw);
+  const context = connectorSealContext(row.orgId, row.id);
+  return {
+    credentials: deps.vault.seal(context, JSON.stringify(credentials)),
+    credentialHints: credentialHints(credentials),
+  };
 }
 
 export async function rotateConnector(
@@ -224,13 +256,8 @@ export async function rotateConnector(
 ) {
   const row = loadRow(deps, actor.orgId, id);
   assertTransition(row.status, "rotate");
-  const credentials = parseCredentials(definitionFor(row.type), rawCredentials);
   const patch: Partial<store.ConnectorRow> = {
-    credentials: deps.vault.seal(
-      connectorSealContext(row.orgId, row.id),
-      JSON.stringify(credentials),
-    ),
-    credentialHints: credentialHints(credentials),
+    ...sealedCredentials(deps, row, rawCredentials),
     updatedAt: deps.clock.now(),
   };
   const rotated = applyChange(deps, actor, row, patch, "connector.rotated");
