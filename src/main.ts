@@ -14,6 +14,8 @@ import { MasterKeyError } from "./vault/master-key.ts";
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 async function serve(configPath: string | undefined): Promise<void> {
+  // The database, WAL and key files hold hashes, audit data and sealed secrets: owner only.
+  process.umask(0o077);
   const { config, file } = loadConfig({ path: configPath, env: process.env, cwd: process.cwd() });
   const logger = createLogger({ level: config.log.level });
   logger.info("starting kestra fortress", {

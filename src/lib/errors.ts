@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   device_noncompliant: 403,
   not_found_error: 404,
   conflict_error: 409,
+  request_too_large: 413,
   rate_limit_error: 429,
   api_error: 500,
   upstream_error: 502,

@@ -6,15 +6,19 @@
  */
 import type { Server } from "bun";
 import type { Config } from "../config/schema.ts";
+import { KestraError, notFound, toErrorResponse } from "../lib/errors.ts";
 import type { AppDeps, buildApp } from "./app.ts";
 import { clientIp } from "./request-context.ts";
 
 type App = ReturnType<typeof buildApp>;
 type Surface = "all" | "gateway" | "admin";
 
-/** Messages API bodies may be up to 32 MB (Anthropic's documented request size limit). */
-const MAX_REQUEST_BODY_BYTES = 33 * 1024 * 1024;
+/** Bun's own hard cap, above ours so that oversized bodies get our envelope, not a bare 413. */
+const MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
 const DRAIN_TIMEOUT_MS = 10_000;
+/** Anthropic's own limit for a Messages request (its 413 `request_too_large`). */
+const MAX_GOVERNED_BODY_BYTES = 32 * 1024 * 1024;
+const CANONICAL_ORIGIN = "http://kestra.internal";
 const UNAUTHENTICATED_IDLE_TIMEOUT_SECONDS = 30;
 const ADMIN_PATHS = /^\/(api|admin|scim|saml|oidc)(\/|$)|^\/$/;
 
@@ -79,15 +83,15 @@ async function handle(
 ): Promise<Response> {
   const socketIp = bunServer.requestIP(request)?.address ?? null;
   const ip = clientIp(request, socketIp, config.server.trust_proxy);
-  const context = deps.contexts.open(request, ip, deps.clock.now(), () =>
+  const url = new URL(request.url);
+  const routed = routableRequest(request, url);
+  const context = deps.contexts.open(routed, ip, deps.clock.now(), () =>
     bunServer.timeout(request, 0),
   );
-  const path = new URL(request.url).pathname;
+  const path = url.pathname;
 
-  const isAdminPath = ADMIN_PATHS.test(path);
-  const offSurface =
-    (surface === "gateway" && isAdminPath) || (surface === "admin" && !isAdminPath);
-  const response = offSurface ? new Response(null, { status: 404 }) : await app.handle(request);
+  const refusal = refuseAtEdge(surface, path, request.headers);
+  const response = refusal ? toErrorResponse(refusal, context.requestId) : await app.handle(routed);
   if (!response.headers.has("x-kestra-request-id")) {
     response.headers.set("x-kestra-request-id", context.requestId);
   }
@@ -101,4 +105,26 @@ async function handle(
     ...context.logFields,
   });
   return response;
+}
+
+/**
+ * Elysia finds the path by searching for "/" from index 11 of the URL, which assumes a host of
+ * four characters or more; behind `Host: api` it would route `/v1/api/v1/…` as `/api/v1/…`.
+ * Such requests are rebuilt on a fixed origin (the Host header itself is left alone).
+ */
+function routableRequest(request: Request, url: URL): Request {
+  if (url.origin.length >= CANONICAL_ORIGIN.length) return request;
+  return new Request(`${CANONICAL_ORIGIN}${url.pathname}${url.search}`, request);
+}
+
+function refuseAtEdge(surface: Surface, path: string, headers: Headers): KestraError | undefined {
+  const isAdminPath = ADMIN_PATHS.test(path);
+  if ((surface === "gateway" && isAdminPath) || (surface === "admin" && !isAdminPath)) {
+    return notFound("route");
+  }
+  const length = Number(headers.get("content-length") ?? 0);
+  if (length > MAX_GOVERNED_BODY_BYTES) {
+    return new KestraError("request_too_large", "request body is larger than 32 MB");
+  }
+  return undefined;
 }

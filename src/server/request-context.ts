@@ -34,10 +34,13 @@ export class RequestContexts {
   }
 }
 
-/** With `trust_proxy`, the left-most X-Forwarded-For entry is the client (RFC 7239 §5.2). */
+/**
+ * With `trust_proxy`, the client is the right-most X-Forwarded-For entry: the one our own
+ * proxy appended. Entries left of it come from the client and can say anything.
+ */
 export function clientIp(request: Request, socketIp: string | null, trustProxy: boolean) {
   if (trustProxy) {
-    const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   return socketIp;
