@@ -51,6 +51,7 @@ describe("tap", () => {
 
     const tapped = tapUsage(source, {
       streaming: false,
+      idleTimeoutMs: 1000,
       onDone: (usage, outcome) =>
         reports.push(`${outcome}:${usage.inputTokens}:${usage.outputTokens}`),
     });
@@ -72,6 +73,7 @@ describe("tap", () => {
 
     const tapped = tapUsage(source, {
       streaming: true,
+      idleTimeoutMs: 1000,
       onDone: (usage, outcome) => reports.push(`${outcome}:${usage.inputTokens}`),
     });
     const reader = tapped.getReader();
@@ -79,5 +81,71 @@ describe("tap", () => {
     await reader.cancel();
 
     expect(reports).toEqual(["aborted:5"]);
+  });
+});
+
+describe("tap on a stream that goes wrong", () => {
+  const encoder = new TextEncoder();
+  const start = sse([
+    { type: "message_start", message: { usage: { input_tokens: 5, output_tokens: 1 } } },
+  ]);
+  const partial = 'event: content_block_delta\ndata: {"type":"content_bl';
+
+  function tapped(source: ReadableStream<Uint8Array>, reports: string[], idleTimeoutMs = 1000) {
+    return tapUsage(source, {
+      streaming: true,
+      idleTimeoutMs,
+      onDone: (usage, outcome) => reports.push(`${outcome}:${usage.inputTokens}`),
+    });
+  }
+
+  test("an upstream that breaks mid-event ends with whole events and a well-formed error event", async () => {
+    const reports: string[] = [];
+    let pulls = 0;
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls += 1;
+        if (pulls === 1) controller.enqueue(encoder.encode(start + partial));
+        else controller.error(new Error("ECONNRESET"));
+      },
+    });
+
+    const text = await new Response(tapped(source, reports)).text();
+
+    expect(text.startsWith(start)).toBe(true);
+    expect(text).not.toContain('"content_bl');
+    expect(
+      text.endsWith(
+        '"type":"upstream_error","message":"The connection to the Anthropic API broke mid-stream"}}\n\n',
+      ),
+    ).toBe(true);
+    expect(reports).toEqual(["upstream_error:5"]);
+  });
+
+  test("an upstream that goes silent is cut after the idle timeout with an error event", async () => {
+    const reports: string[] = [];
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(start));
+      },
+    });
+
+    const text = await new Response(tapped(source, reports, 50)).text();
+
+    expect(text).toContain('"type":"upstream_timeout"');
+    expect(reports).toEqual(["upstream_error:5"]);
+  });
+
+  test("a 200 stream carrying an error event is recorded as an upstream error", async () => {
+    const reports: string[] = [];
+    const body =
+      start + sse([{ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }]);
+
+    const text = await new Response(
+      tapped(new Response(body).body as ReadableStream<Uint8Array>, reports),
+    ).text();
+
+    expect(text).toBe(body);
+    expect(reports).toEqual(["upstream_error:5"]);
   });
 });

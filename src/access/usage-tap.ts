@@ -1,9 +1,11 @@
 /**
- * Reads token usage from a Messages API answer while relaying it unchanged. Chunks pass on as
- * they arrive (SSE is never buffered); a parser on the side follows the events. In a stream,
- * `message_start` carries the first counts and each `message_delta` carries cumulative ones,
- * so the latest value of each field wins; nothing is summed (Anthropic streaming docs).
+ * Reads token usage from a Messages API answer while relaying it unchanged. A JSON body passes
+ * on chunk by chunk and a stream event by event, each as soon as it is complete (never held
+ * longer); a parser on the side follows the events. In a stream, `message_start` carries the
+ * first counts and each `message_delta` cumulative ones, so the latest value of each field
+ * wins; nothing is summed (Anthropic streaming docs).
  */
+import { SseFramer, sseErrorEvent } from "./sse-frames.ts";
 
 export interface TokenUsage {
   model: string | null;
@@ -58,6 +60,8 @@ export function usageFromJson(text: string): TokenUsage {
 /** Incremental SSE reader (WHATWG event-stream framing) that tracks usage events. */
 export class SseUsageParser {
   readonly usage = emptyUsage();
+  /** An `error` event arrived: the answer failed even though its status was 200. */
+  sawError = false;
   #buffer = "";
   readonly #decoder = new TextDecoder();
 
@@ -89,7 +93,9 @@ export class SseUsageParser {
     } catch {
       return;
     }
-    if (event.type === "message_start") {
+    if (event.type === "error") {
+      this.sawError = true;
+    } else if (event.type === "message_start") {
       if (typeof event.message?.model === "string") this.usage.model = event.message.model;
       applyUsage(this.usage, event.message?.usage);
     } else if (event.type === "message_delta") {
@@ -100,6 +106,8 @@ export class SseUsageParser {
 
 export interface TapOptions {
   streaming: boolean;
+  /** The longest silence allowed between two chunks before the upstream counts as stalled. */
+  idleTimeoutMs: number;
   /** Called once, when the body ends, fails or the client goes away. */
   onDone(usage: TokenUsage, outcome: StreamOutcome): void;
 }
@@ -107,9 +115,27 @@ export interface TapOptions {
 /** JSON bodies are kept (up to this size) only to read usage at the end. */
 const MAX_JSON_CAPTURE_BYTES = 8 * 1024 * 1024;
 
+class UpstreamStalled extends Error {
+  override name = "UpstreamStalled";
+}
+
+function readWithin<T>(read: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UpstreamStalled("upstream stalled")), timeoutMs);
+  });
+  return Promise.race([read, stalled]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Relays an upstream body while reading its usage. A stream is relayed whole event by whole
+ * event; when the upstream breaks or stalls mid-stream, the client gets a well-formed SSE
+ * `error` event and a clean end instead of a reset connection.
+ */
 export function tapUsage(body: ReadableStream<Uint8Array>, options: TapOptions) {
   const reader = body.getReader();
   const parser = options.streaming ? new SseUsageParser() : undefined;
+  const framer = options.streaming ? new SseFramer() : undefined;
   const captured: Uint8Array[] = [];
   let capturedBytes = 0;
   let finished = false;
@@ -118,32 +144,66 @@ export function tapUsage(body: ReadableStream<Uint8Array>, options: TapOptions) 
     if (finished) return;
     finished = true;
     const usage = parser ? parser.usage : usageFromJson(Buffer.concat(captured).toString("utf8"));
-    options.onDone(usage, outcome);
+    const failed = outcome === "completed" && parser?.sawError;
+    options.onDone(usage, failed ? "upstream_error" : outcome);
+  };
+
+  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
+    finish("upstream_error");
+    void reader.cancel(error).catch(() => undefined);
+    if (!framer) {
+      controller.error(error);
+      return;
+    }
+    const stalled = error instanceof UpstreamStalled;
+    const type = stalled ? "upstream_timeout" : "upstream_error";
+    const message = stalled
+      ? "The Anthropic API stopped sending mid-stream"
+      : "The connection to the Anthropic API broke mid-stream";
+    // A partial event held back by the framer is dropped: the client never sees half an event.
+    framer.drain();
+    controller.enqueue(sseErrorEvent(type, message));
+    controller.close();
+  };
+
+  /** Passes a chunk on; false when it only held part of an event, so nothing went out. */
+  const relay = (controller: ReadableStreamDefaultController<Uint8Array>, chunk: Uint8Array) => {
+    if (!framer || !parser) {
+      if (capturedBytes + chunk.length <= MAX_JSON_CAPTURE_BYTES) {
+        captured.push(chunk);
+        capturedBytes += chunk.length;
+      }
+      controller.enqueue(chunk);
+      return true;
+    }
+    const events = framer.push(chunk);
+    if (events.length === 0) return false;
+    parser.push(events);
+    controller.enqueue(events);
+    return true;
   };
 
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        let result: Awaited<ReturnType<typeof reader.read>>;
-        try {
-          result = await reader.read();
-        } catch (error) {
-          finish("upstream_error");
-          controller.error(error);
-          return;
+        // Loop until something is relayed: a chunk holding only part of an event yields nothing.
+        for (;;) {
+          let result: Awaited<ReturnType<typeof reader.read>>;
+          try {
+            result = await readWithin(reader.read(), options.idleTimeoutMs);
+          } catch (error) {
+            fail(controller, error);
+            return;
+          }
+          if (result.done) {
+            const rest = framer?.drain();
+            if (rest && rest.length > 0) controller.enqueue(rest);
+            finish("completed");
+            controller.close();
+            return;
+          }
+          if (relay(controller, result.value)) return;
         }
-        if (result.done) {
-          finish("completed");
-          controller.close();
-          return;
-        }
-        const chunk = result.value;
-        if (parser) parser.push(chunk);
-        else if (capturedBytes + chunk.length <= MAX_JSON_CAPTURE_BYTES) {
-          captured.push(chunk);
-          capturedBytes += chunk.length;
-        }
-        controller.enqueue(chunk);
       },
       async cancel(reason) {
         finish("aborted");

@@ -139,6 +139,7 @@ async function forward(
   const streaming = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
   const body = tapUsage(upstream.body, {
     streaming,
+    idleTimeoutMs: deps.pat.upstreamTimeoutMs,
     onDone: (usage, outcome) => {
       const final = upstream.ok ? outcome : "upstream_error";
       settle(deps, principal, context, startedAt, upstream.status, usage, final);
