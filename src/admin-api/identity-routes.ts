@@ -19,7 +19,7 @@ const idParams = z.object({ id: z.string().min(1) });
 export function authRoutes(deps: AdminApiDeps) {
   return new Elysia({ prefix: "/api/v1/auth" }).post(
     "/token",
-    ({ body }) => loginWithPassword(deps, body.email, body.password),
+    ({ body, request }) => loginWithPassword(deps, { ...body, ip: deps.contexts.of(request).ip }),
     {
       body: tokenRequestSchema,
       detail: { summary: "Exchange email and password for an admin JWT" },

@@ -32,7 +32,7 @@ export const configSchema = z.strictObject({
   pat: z
     .strictObject({
       upstream_url: z.url().default("https://api.anthropic.com"),
-      /** How long one upstream call may take before the proxy answers 504. */
+      /** Time to the upstream's first byte (else 504), and the longest silence mid-stream. */
       upstream_timeout_ms: z.number().int().positive().default(600_000),
     })
     .prefault({}),

@@ -40,6 +40,7 @@ export function createAdminTokenIssuer(signingKey: Uint8Array, clock: Clock): Ad
           issuer: ISSUER,
           audience: AUDIENCE,
           algorithms: ["HS256"],
+          requiredClaims: ["exp", "iat", "sub"],
           currentDate: new Date(clock.now()),
         });
         if (typeof payload.sub !== "string" || typeof payload.org !== "string") {

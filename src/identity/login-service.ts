@@ -6,10 +6,12 @@
 import type { CoreDeps } from "../lib/deps.ts";
 import { unauthenticated } from "../lib/errors.ts";
 import type { AdminTokenIssuer } from "./admin-token.ts";
+import type { LoginThrottle } from "./login-throttle.ts";
 import * as store from "./store.ts";
 
 export interface LoginDeps extends CoreDeps {
   adminTokens: AdminTokenIssuer;
+  loginThrottle: LoginThrottle;
 }
 
 export interface AdminActor {
@@ -22,14 +24,26 @@ const TIMING_DUMMY_HASH =
   "$argon2id$v=19$m=65536,t=2,p=1$dABV3WFWeqM70nDNeUEf9xBw3eJJH/6fuJ0KUCr5pvI$" +
   "7PF0Awhbw8rYa789UFsyFCIJlYIXu/1DVjs7OrKilNU";
 
-export async function loginWithPassword(deps: LoginDeps, email: string, password: string) {
+export async function loginWithPassword(
+  deps: LoginDeps,
+  credentials: { email: string; password: string; ip: string | null },
+) {
+  const { email, password } = credentials;
+  const throttleKeys = [`email:${email}`, ...(credentials.ip ? [`ip:${credentials.ip}`] : [])];
+  deps.loginThrottle.check(throttleKeys);
+
   const candidates = store
     .findUsersByEmail(deps.db, email)
     .filter((user) => user.isAdmin && user.status === "active" && user.passwordHash);
   const user = candidates[0];
   const hash = user?.passwordHash ?? TIMING_DUMMY_HASH;
   const valid = await Bun.password.verify(password, hash);
-  if (!user || !valid) throw unauthenticated("invalid email or password");
+  if (!user || !valid) {
+    deps.loginThrottle.recordFailure(throttleKeys);
+    deps.logger.warn("admin login failed", { email, ip: credentials.ip });
+    throw unauthenticated("invalid email or password");
+  }
+  deps.loginThrottle.recordSuccess(`email:${email}`);
 
   const { token, expiresIn } = await deps.adminTokens.issue({ userId: user.id, orgId: user.orgId });
   deps.logger.info("admin logged in", { user_id: user.id, org_id: user.orgId });

@@ -1,6 +1,11 @@
 import { z } from "zod";
 
-const modelAllowlist = z.array(z.string().trim().min(1).max(200)).max(200).nullable();
+/** An empty list means what leaving it blank means in the product docs: every model. */
+const modelAllowlist = z
+  .array(z.string().trim().min(1).max(200))
+  .max(200)
+  .nullable()
+  .transform((models) => (models && models.length > 0 ? models : null));
 
 export const patKeyCreateSchema = z.strictObject({
   label: z.string().trim().min(1).max(200),

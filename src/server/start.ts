@@ -10,6 +10,7 @@ import { MIGRATIONS } from "../db/migration-files.ts";
 import { applyMigrations, openDatabase } from "../db/open.ts";
 import { createWriteQueue } from "../db/write-queue.ts";
 import { createAdminTokenIssuer } from "../identity/admin-token.ts";
+import { LoginThrottle } from "../identity/login-throttle.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { CoreDeps } from "../lib/deps.ts";
 import { createHttpClient } from "../lib/http-client.ts";
@@ -105,6 +106,7 @@ export async function startAppliance(options: StartOptions): Promise<RunningAppl
       clock,
     ),
     contexts: new RequestContexts(),
+    loginThrottle: new LoginThrottle(clock),
     pat: {
       upstreamUrl: config.pat.upstream_url,
       upstreamTimeoutMs: config.pat.upstream_timeout_ms,
