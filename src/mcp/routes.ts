@@ -7,6 +7,7 @@
 import * as mcpHttp from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { GatewayDeps, GatewayRequest } from "../pipeline/deps.ts";
 import { admitCaller } from "../pipeline/tool-call.ts";
+import { preflightRpc } from "./preflight.ts";
 import { buildMcpServer } from "./server.ts";
 
 export async function handleMcpPost(deps: GatewayDeps, raw: Request, request: GatewayRequest) {
@@ -15,6 +16,14 @@ export async function handleMcpPost(deps: GatewayDeps, raw: Request, request: Ga
     return jsonRpcHttpError(403, `Origin not allowed: ${origin}`, request.requestId);
   }
   const caller = admitCaller(deps, request);
+  const preflight = preflightRpc(await raw.text());
+  if (!preflight.ok) {
+    const { status, error, id } = preflight;
+    return new Response(JSON.stringify({ jsonrpc: "2.0", id, error }), {
+      status,
+      headers: { "content-type": "application/json", "x-kestra-request-id": request.requestId },
+    });
+  }
   const server = buildMcpServer(deps, caller, request);
   const transport = new mcpHttp.WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
@@ -22,7 +31,7 @@ export async function handleMcpPost(deps: GatewayDeps, raw: Request, request: Ga
   });
   await server.connect(transport);
   try {
-    return await transport.handleRequest(raw);
+    return await transport.handleRequest(raw, { parsedBody: preflight.body });
   } finally {
     void server.close();
   }

@@ -51,6 +51,33 @@ describe("MCP wire format", () => {
     });
   });
 
+  test("malformed tools/call params are -32602 Invalid params, not an internal error", async () => {
+    const missing = await rpc({ jsonrpc: "2.0", id: 8, method: "tools/call", params: {} });
+    const wrongType = await rpc(call("zendesk__get_ticket", [] as unknown as object));
+
+    expect(missing.body).toEqual({
+      jsonrpc: "2.0",
+      id: 8,
+      error: { code: -32602, message: "Invalid params: name must be a string" },
+    });
+    expect(wrongType.body.error.code).toBe(-32602);
+  });
+
+  test("a body that is not JSON is -32700 Parse error with HTTP 400", async () => {
+    const response = await fetch(`${appliance.baseUrl}/v1/mcp`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "x-api-key": orgKey,
+      },
+      body: "{nope",
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: -32700 } });
+  });
+
   test("an unknown tool is -32602 naming it", async () => {
     const { body } = await rpc(call("jira__create_issue"));
 

@@ -1,0 +1,45 @@
+/**
+ * Checks a JSON-RPC body before the MCP SDK sees it. The SDK validates `tools/call` params
+ * with a schema whose failure surfaces as -32603 Internal error with a raw issue dump; a
+ * malformed call is the client's fault, so it gets -32602 Invalid params here instead.
+ */
+import { JSONRPC_INVALID_PARAMS } from "./rpc-error.ts";
+
+export type Preflight =
+  | { ok: true; body: unknown }
+  | { ok: false; status: number; error: { code: number; message: string }; id: unknown };
+
+const JSONRPC_PARSE_ERROR = -32700;
+
+export function preflightRpc(text: string): Preflight {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return {
+      ok: false,
+      status: 400,
+      error: { code: JSONRPC_PARSE_ERROR, message: "Parse error" },
+      id: null,
+    };
+  }
+  const problem = toolCallProblem(body);
+  if (!problem) return { ok: true, body };
+  const id = (body as { id?: unknown }).id ?? null;
+  return { ok: false, status: 200, error: { code: JSONRPC_INVALID_PARAMS, message: problem }, id };
+}
+
+function toolCallProblem(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
+  const { method, params } = body as { method?: unknown; params?: unknown };
+  if (method !== "tools/call") return undefined;
+  if (typeof params !== "object" || params === null || Array.isArray(params)) {
+    return "Invalid params: tools/call needs params {name, arguments}";
+  }
+  const { name, arguments: args } = params as { name?: unknown; arguments?: unknown };
+  if (typeof name !== "string" || name.length === 0) return "Invalid params: name must be a string";
+  if (args !== undefined && (typeof args !== "object" || args === null || Array.isArray(args))) {
+    return "Invalid params: arguments must be an object";
+  }
+  return undefined;
+}
