@@ -139,6 +139,35 @@ describe("PAT pipeline", () => {
     expect(legacy).toMatchObject({ type: "policy_denied", reason: "model_not_allowed" });
   });
 
+  test("an upstream error that echoes the real key reaches the client with the key's hint", async () => {
+    const echo = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: (request) =>
+        Response.json(
+          {
+            type: "error",
+            error: {
+              type: "authentication_error",
+              message: `bad key ${request.headers.get("x-api-key")}`,
+            },
+          },
+          { status: 401 },
+        ),
+    });
+    const { deps, key } = gateway({
+      pat: { upstreamUrl: echo.url.origin, upstreamTimeoutMs: 5000 },
+    });
+
+    const response = await governClaudeRequest(deps, messagesRequest(key, BODY));
+    const text = await response.text();
+    await echo.stop(true);
+
+    expect(response.status).toBe(401);
+    expect(text).not.toContain(DEFAULT_FAKE_API_KEY);
+    expect(text).toContain("bad key sk-ant-…0001");
+  });
+
   test("a body that is not JSON is a 400 naming the problem", async () => {
     const { deps, key } = gateway();
     const request = messagesRequest(key, "{oops");

@@ -10,6 +10,7 @@ import { resolvePatCredential } from "../credential/pat-credential.ts";
 import { checkDevice } from "../device/check.ts";
 import { authenticateOrgKey, type Principal } from "../identity/authenticate.ts";
 import { KestraError } from "../lib/errors.ts";
+import { secretHint } from "../lib/secret-hint.ts";
 import type { PatKeyRow } from "../pat-keys/store.ts";
 import { type Decision, decideMessages, type MessagesRequestFacts } from "../policy/decide.ts";
 import { loadPermissions } from "../policy/permissions.ts";
@@ -133,6 +134,13 @@ async function forward(
   }
 
   const headers = relayedResponseHeaders(upstream.headers, request.requestId);
+  if (!upstream.ok) {
+    const text = scrubCredential(await upstream.text(), credential);
+    if (context.recordsUsage) {
+      settle(deps, principal, context, startedAt, upstream.status, null, "upstream_error");
+    }
+    return new Response(text, { status: upstream.status, headers });
+  }
   if (!upstream.body || !context.recordsUsage) {
     return new Response(upstream.body, { status: upstream.status, headers });
   }
@@ -141,11 +149,19 @@ async function forward(
     streaming,
     idleTimeoutMs: deps.pat.upstreamTimeoutMs,
     onDone: (usage, outcome) => {
-      const final = upstream.ok ? outcome : "upstream_error";
-      settle(deps, principal, context, startedAt, upstream.status, usage, final);
+      settle(deps, principal, context, startedAt, upstream.status, usage, outcome);
     },
   });
   return new Response(body, { status: upstream.status, headers });
+}
+
+/**
+ * Upstream error bodies pass through unchanged, except that the real key never reaches the
+ * client: an upstream (or a proxy in front of it) that echoes the key gets it replaced by its
+ * hint. Error bodies are small, so reading one whole costs nothing.
+ */
+function scrubCredential(body: string, credential: string): string {
+  return body.includes(credential) ? body.replaceAll(credential, secretHint(credential)) : body;
 }
 
 function settle(

@@ -95,15 +95,35 @@ function mcpPost(deps: AppDeps, request: Request) {
 }
 
 function errorResponse(deps: AppDeps, request: Request, code: unknown, error: unknown) {
-  const { requestId } = deps.contexts.of(request);
+  const { requestId, ip } = deps.contexts.of(request);
   const known = toKestraError(code, error);
-  if (known) return toErrorResponse(known, requestId);
+  if (known) {
+    logRefusal(deps, known, { request_id: requestId, path: new URL(request.url).pathname, ip });
+    return toErrorResponse(known, requestId);
+  }
   deps.logger.error("unhandled error", {
     request_id: requestId,
     path: new URL(request.url).pathname,
     error,
   });
   return toErrorResponse(error, requestId);
+}
+
+/**
+ * Refusals of identity and policy are worth a warn line (a run of them is someone probing);
+ * faults of ours or the upstream's (5xx) carry their cause, which never leaves the log.
+ */
+function logRefusal(deps: AppDeps, error: KestraError, fields: Record<string, unknown>): void {
+  if (error.status === 401 || error.status === 403 || error.status === 429) {
+    deps.logger.warn("request refused", {
+      ...fields,
+      error_type: error.type,
+      reason: error.reason,
+    });
+  } else if (error.status >= 500) {
+    const cause = error.cause instanceof Error ? error.cause.message : undefined;
+    deps.logger.error("request failed", { ...fields, error_type: error.type, cause });
+  }
 }
 
 function toKestraError(code: unknown, error: unknown): KestraError | undefined {
