@@ -8,6 +8,7 @@ import {
 } from "../connectors/schema.ts";
 import * as connectors from "../connectors/service.ts";
 import { pageQuerySchema } from "../lib/pagination.ts";
+import { getPatKeyUsage } from "../metering/service.ts";
 import { patKeyCreateSchema, patKeyUpdateSchema } from "../pat-keys/schema.ts";
 import * as patKeys from "../pat-keys/service.ts";
 import type { AdminApiDeps } from "./deps.ts";
@@ -35,6 +36,10 @@ export function patKeyRoutes(deps: AdminApiDeps) {
         detail: { summary: "Store a Claude API key, sealed by the vault" },
       },
     )
+    .get("/:id/usage", ({ actor, params }) => getPatKeyUsage(deps, actor.orgId, params.id), {
+      params: idParams,
+      detail: { summary: "This month's requests, tokens and estimated spend against the cap" },
+    })
     .put("/:id", ({ actor, params, body }) => patKeys.updatePatKey(deps, actor, params.id, body), {
       params: idParams,
       body: patKeyUpdateSchema,

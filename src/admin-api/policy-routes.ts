@@ -4,6 +4,7 @@ import { z } from "zod";
 import { auditQuerySchema } from "../audit/schema.ts";
 import { listAudit } from "../audit/service.ts";
 import { pageQuerySchema } from "../lib/pagination.ts";
+import { getOrgUsage } from "../metering/service.ts";
 import * as roles from "../policy/roles-service.ts";
 import { roleInputSchema } from "../policy/schema.ts";
 import type { AdminApiDeps } from "./deps.ts";
@@ -40,6 +41,14 @@ export function roleRoutes(deps: AdminApiDeps) {
       },
       { params: idParams },
     );
+}
+
+export function meteringRoutes(deps: AdminApiDeps) {
+  return new Elysia({ prefix: "/api/v1/metering" })
+    .use(adminGuard(deps))
+    .get("/usage", ({ actor }) => getOrgUsage(deps, actor.orgId), {
+      detail: { summary: "This month's requests, tokens and estimated spend" },
+    });
 }
 
 export function auditRoutes(deps: AdminApiDeps) {

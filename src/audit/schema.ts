@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { USAGE_OUTCOMES } from "../db/schema.ts";
 
 export const AUDIT_DECISIONS = ["allowed", "denied", "error"] as const;
 
@@ -15,12 +16,13 @@ export const auditQuerySchema = z.strictObject({
 export const usageSchema = z.object({
   model: z.string().nullable(),
   status_code: z.number().nullable(),
-  outcome: z.enum(["completed", "upstream_error", "aborted"]),
+  outcome: z.enum(USAGE_OUTCOMES),
   input_tokens: z.number(),
   output_tokens: z.number(),
   cache_creation_input_tokens: z.number(),
   cache_read_input_tokens: z.number(),
   duration_ms: z.number(),
+  estimated_cost_usd: z.number(),
 });
 
 export const auditEntrySchema = z.object({

@@ -1,7 +1,9 @@
 /**
  * The audit trail of governed requests. A decision's entry is committed (group-committed
  * through the write queue) before the request is answered or forwarded: when it cannot be
- * written, the caller refuses the request. Usage is committed when the upstream answer ends.
+ * written, the caller refuses the request. A Claude call's usage record (holding its spend
+ * reservation) commits in the same transaction as its decision and is settled when the answer
+ * ends; a tool call's usage record is written when the call ends.
  */
 import type { CoreDeps } from "../lib/deps.ts";
 import { newId } from "../lib/ids.ts";
@@ -9,6 +11,7 @@ import { type Page, toPage } from "../lib/pagination.ts";
 import { isoTime } from "../lib/timestamps.ts";
 import type { AuditEntry, AuditQuery } from "./schema.ts";
 import * as store from "./store.ts";
+import * as usageStore from "./usage-store.ts";
 
 export type AuditDecision = store.AuditEntryRow["decision"];
 
@@ -27,10 +30,18 @@ export interface DecisionRecord {
   detail?: Record<string, unknown> | null;
 }
 
-export type UsageRecord = Omit<store.UsageRecordRow, "ts" | "orgId" | "auditId">;
+export type UsageRecord = Omit<usageStore.UsageRecordRow, "ts" | "orgId" | "auditId">;
+export type UsageSettlement = usageStore.UsageSettlement;
 
-/** Commits a decision; resolves with its entry id once durable. */
-export async function recordDecision(deps: CoreDeps, record: DecisionRecord): Promise<string> {
+/**
+ * Commits a decision, and with it (atomically) the usage record that reserves the call's
+ * worst-case spend; resolves with the entry id once durable.
+ */
+export async function recordDecision(
+  deps: CoreDeps,
+  record: DecisionRecord,
+  reservedUsage?: UsageRecord,
+): Promise<string> {
   const now = deps.clock.now();
   const row: store.AuditEntryRow = {
     id: newId("aud", now),
@@ -48,8 +59,16 @@ export async function recordDecision(deps: CoreDeps, record: DecisionRecord): Pr
     ip: record.ip ?? null,
     detail: record.detail ?? null,
   };
-  await deps.writes.enqueue((db) => store.insertAuditEntry(db, row));
+  const usage = reservedUsage && { ...reservedUsage, auditId: row.id, orgId: row.orgId, ts: now };
+  await deps.writes.enqueue((db) => {
+    store.insertAuditEntry(db, row);
+    if (usage) usageStore.insertUsageRecord(db, usage);
+  });
   return row.id;
+}
+
+export async function settleUsage(deps: CoreDeps, auditId: string, settlement: UsageSettlement) {
+  await deps.writes.enqueue((db) => usageStore.settleUsageRecord(db, auditId, settlement));
 }
 
 export async function recordUsage(
@@ -57,13 +76,13 @@ export async function recordUsage(
   entry: { orgId: string; auditId: string },
   usage: UsageRecord,
 ): Promise<void> {
-  const row: store.UsageRecordRow = {
+  const row: usageStore.UsageRecordRow = {
     ...usage,
     auditId: entry.auditId,
     orgId: entry.orgId,
     ts: deps.clock.now(),
   };
-  await deps.writes.enqueue((db) => store.insertUsageRecord(db, row));
+  await deps.writes.enqueue((db) => usageStore.insertUsageRecord(db, row));
 }
 
 export function listAudit(deps: CoreDeps, orgId: string, query: AuditQuery): Page<AuditEntry> {
@@ -81,7 +100,7 @@ export function listAudit(deps: CoreDeps, orgId: string, query: AuditQuery): Pag
     query.limit + 1,
   );
   const usage = new Map(
-    store
+    usageStore
       .usageForEntries(
         deps.db,
         orgId,
@@ -92,7 +111,10 @@ export function listAudit(deps: CoreDeps, orgId: string, query: AuditQuery): Pag
   return toPage(rows, query.limit, (row) => presentAuditEntry(row, usage.get(row.id)));
 }
 
-function presentAuditEntry(row: store.AuditEntryRow, usage?: store.UsageRecordRow): AuditEntry {
+function presentAuditEntry(
+  row: store.AuditEntryRow,
+  usage?: usageStore.UsageRecordRow,
+): AuditEntry {
   return {
     id: row.id,
     ts: isoTime(row.ts),
@@ -117,6 +139,7 @@ function presentAuditEntry(row: store.AuditEntryRow, usage?: store.UsageRecordRo
           cache_creation_input_tokens: usage.cacheCreationInputTokens,
           cache_read_input_tokens: usage.cacheReadInputTokens,
           duration_ms: usage.durationMs,
+          estimated_cost_usd: usage.costUsd,
         }
       : null,
   };

@@ -1,20 +1,9 @@
-import { and, desc, eq, gte, inArray, lt, lte, type Placeholder, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
-import { auditEntries, usageRecords } from "../db/schema.ts";
+import { placeholders } from "../db/placeholders.ts";
+import { auditEntries } from "../db/schema.ts";
 
 export type AuditEntryRow = typeof auditEntries.$inferSelect;
-export type UsageRecordRow = typeof usageRecords.$inferSelect;
-
-/** Every column as a named placeholder, so the insert is built and prepared only once. */
-function placeholders<Row extends object>(columns: readonly (keyof Row & string)[]) {
-  // Safe: the object has exactly one placeholder per listed column, and store.test.ts checks
-  // that the lists name every column of their table.
-  return Object.fromEntries(
-    columns.map((column) => [column, sql.placeholder(column)]),
-  ) as unknown as {
-    [K in keyof Row]: Placeholder;
-  };
-}
 
 export const AUDIT_COLUMNS = [
   "id",
@@ -33,54 +22,21 @@ export const AUDIT_COLUMNS = [
   "detail",
 ] as const satisfies readonly (keyof AuditEntryRow)[];
 
-export const USAGE_COLUMNS = [
-  "auditId",
-  "orgId",
-  "ts",
-  "product",
-  "patKeyId",
-  "model",
-  "statusCode",
-  "outcome",
-  "inputTokens",
-  "outputTokens",
-  "cacheCreationInputTokens",
-  "cacheReadInputTokens",
-  "durationMs",
-] as const satisfies readonly (keyof UsageRecordRow)[];
+// The insert runs on every governed request; building and preparing drizzle's SQL each time
+// was the largest cost on the hot path, so each database handle prepares it once.
+const preparedInserts = new WeakMap<Db, ReturnType<typeof prepareInsert>>();
 
-function prepareInserts(db: Db) {
-  return {
-    auditEntry: db
-      .insert(auditEntries)
-      .values(placeholders<AuditEntryRow>(AUDIT_COLUMNS))
-      .prepare(),
-    usageRecord: db
-      .insert(usageRecords)
-      .values(placeholders<UsageRecordRow>(USAGE_COLUMNS))
-      .prepare(),
-  };
-}
-
-// These inserts run on every governed request; building and preparing drizzle's SQL each time
-// was the largest cost on the hot path, so each database handle prepares them once.
-const preparedInserts = new WeakMap<Db, ReturnType<typeof prepareInserts>>();
-
-function insertsFor(db: Db) {
-  let prepared = preparedInserts.get(db);
-  if (!prepared) {
-    prepared = prepareInserts(db);
-    preparedInserts.set(db, prepared);
-  }
-  return prepared;
+function prepareInsert(db: Db) {
+  return db.insert(auditEntries).values(placeholders<AuditEntryRow>(AUDIT_COLUMNS)).prepare();
 }
 
 export function insertAuditEntry(db: Db, row: AuditEntryRow): void {
-  insertsFor(db).auditEntry.run(row);
-}
-
-export function insertUsageRecord(db: Db, row: UsageRecordRow): void {
-  insertsFor(db).usageRecord.run(row);
+  let prepared = preparedInserts.get(db);
+  if (!prepared) {
+    prepared = prepareInsert(db);
+    preparedInserts.set(db, prepared);
+  }
+  prepared.run(row);
 }
 
 export interface AuditFilter {
@@ -108,14 +64,5 @@ export function listAuditEntries(db: Db, filter: AuditFilter, limit: number): Au
     .where(and(...conditions))
     .orderBy(desc(auditEntries.id))
     .limit(limit)
-    .all();
-}
-
-export function usageForEntries(db: Db, orgId: string, auditIds: string[]): UsageRecordRow[] {
-  if (auditIds.length === 0) return [];
-  return db
-    .select()
-    .from(usageRecords)
-    .where(and(eq(usageRecords.orgId, orgId), inArray(usageRecords.auditId, auditIds)))
     .all();
 }

@@ -4,6 +4,7 @@
  */
 import init from "../../migrations/0000_init.sql" with { type: "text" };
 import appendOnlyLogs from "../../migrations/0001_append_only_logs.sql" with { type: "text" };
+import spendReservations from "../../migrations/0002_spend_reservations.sql" with { type: "text" };
 
 export interface MigrationFile {
   tag: string;
@@ -13,4 +14,5 @@ export interface MigrationFile {
 export const MIGRATIONS: readonly MigrationFile[] = [
   { tag: "0000_init", sql: init },
   { tag: "0001_append_only_logs", sql: appendOnlyLogs },
+  { tag: "0002_spend_reservations", sql: spendReservations },
 ];

@@ -193,7 +193,20 @@ export const auditEntries = sqliteTable(
   ],
 );
 
-/** The outcome of an allowed upstream call, written when its answer ends. */
+/**
+ * The outcome of an allowed upstream call. A Claude call's row is written with its decision
+ * as `reserved` (holding the worst-case cost against the spend cap) and settled when the
+ * answer ends; a row still `reserved` at start-up was cut off by a crash and is settled
+ * `unsettled` at its worst case, so caps stay safe.
+ */
+export const USAGE_OUTCOMES = [
+  "reserved",
+  "completed",
+  "upstream_error",
+  "aborted",
+  "unsettled",
+] as const;
+
 export const usageRecords = sqliteTable(
   "usage_records",
   {
@@ -204,14 +217,21 @@ export const usageRecords = sqliteTable(
     patKeyId: text("pat_key_id"),
     model: text("model"),
     statusCode: integer("status_code"),
-    outcome: text("outcome", { enum: ["completed", "upstream_error", "aborted"] }).notNull(),
+    outcome: text("outcome", { enum: USAGE_OUTCOMES }).notNull(),
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),
     cacheCreationInputTokens: integer("cache_creation_input_tokens").notNull().default(0),
     cacheReadInputTokens: integer("cache_read_input_tokens").notNull().default(0),
     durationMs: integer("duration_ms").notNull(),
+    /** Estimated from the embedded price table (metering/prices.ts), in USD. */
+    costUsd: real("cost_usd").notNull().default(0),
+    reservedUsd: real("reserved_usd").notNull().default(0),
   },
-  (table) => [index("usage_org_ts").on(table.orgId, table.ts)],
+  (table) => [
+    index("usage_org_ts").on(table.orgId, table.ts),
+    index("usage_pat_key_ts").on(table.patKeyId, table.ts),
+    index("usage_outcome").on(table.outcome),
+  ],
 );
 
 /** Every admin mutation: who, what, before and after (secrets replaced by hints). */

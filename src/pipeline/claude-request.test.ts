@@ -6,6 +6,9 @@ import {
 } from "../../test/fakes/anthropic.ts";
 import { createApiKey } from "../identity/api-keys-service.ts";
 import { createHttpClient } from "../lib/http-client.ts";
+import { priceFor, worstCaseCostUsd } from "../metering/prices.ts";
+import { SpendLedger } from "../metering/spend-ledger.ts";
+import { patKeyAccount } from "../metering/store.ts";
 import { createPatKey } from "../pat-keys/service.ts";
 import { TEST_ACTOR, testCoreDeps } from "../testing/core-deps.ts";
 import { governClaudeRequest } from "./claude-request.ts";
@@ -27,6 +30,9 @@ function gateway(overrides: Partial<GatewayDeps> = {}) {
     ...caches,
     invalidateLookups: () => clearLookupCaches(caches),
     http: createHttpClient(),
+    spendLedger: new SpendLedger(deps.clock, (patKeyId, startMs, endMs) =>
+      patKeyAccount(deps.db, patKeyId, startMs, endMs),
+    ),
     pat: { upstreamUrl: fake.url, upstreamTimeoutMs: 5000 },
     mcpAllowedOrigins: new Set(),
     ...overrides,
@@ -166,6 +172,33 @@ describe("PAT pipeline", () => {
     expect(response.status).toBe(401);
     expect(text).not.toContain(DEFAULT_FAKE_API_KEY);
     expect(text).toContain("bad key sk-ant-…0001");
+  });
+
+  test("a PAT key over its monthly spend cap is refused with spend_cap_reached", async () => {
+    const { deps, key } = gateway();
+    const sonnet = priceFor(BODY.model, deps.clock.now());
+    const worstCase = worstCaseCostUsd(JSON.stringify(BODY).length, BODY.max_tokens, sonnet);
+    const firstCost = (4 * 3 + 2 * 15) / 1e6;
+    // Room for one call's worst case, but not for a second one on top of the first's cost.
+    deps.sqlite.run("UPDATE pat_keys SET monthly_spend_cap_usd = ?", [worstCase + firstCost / 2]);
+    deps.invalidateLookups();
+
+    const first = await governClaudeRequest(deps, messagesRequest(key, BODY));
+    await first.text();
+    deps.writes.flush();
+    const spent = deps.sqlite
+      .query("SELECT cost_usd AS cost, outcome FROM usage_records")
+      .get() as {
+      cost: number;
+      outcome: string;
+    };
+    const second = await governClaudeRequest(deps, messagesRequest(key, BODY)).catch(
+      (error) => error,
+    );
+
+    expect(spent.outcome).toBe("completed");
+    expect(spent.cost).toBeCloseTo(firstCost, 12);
+    expect(second).toMatchObject({ type: "policy_denied", reason: "spend_cap_reached" });
   });
 
   test("a body that is not JSON is a 400 naming the problem", async () => {

@@ -3,6 +3,7 @@ import type { CachedKey } from "../identity/authenticate.ts";
 import type { CoreDeps } from "../lib/deps.ts";
 import type { HttpClient } from "../lib/http-client.ts";
 import { LookupCache } from "../lib/lookup-cache.ts";
+import type { SpendLedger } from "../metering/spend-ledger.ts";
 import type { PatKeyRow } from "../pat-keys/store.ts";
 import type { CompiledRole } from "../policy/permissions.ts";
 
@@ -13,6 +14,7 @@ export interface GatewayDeps extends CoreDeps {
   patKeyCache: LookupCache<PatKeyRow | null>;
   connectorCache: LookupCache<readonly ActiveConnector[]>;
   http: HttpClient;
+  spendLedger: SpendLedger;
   pat: { upstreamUrl: string; upstreamTimeoutMs: number };
   /** Origins (`scheme://host:port`) whose browsers may call the MCP endpoint. */
   mcpAllowedOrigins: ReadonlySet<string>;

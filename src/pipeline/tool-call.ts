@@ -119,6 +119,8 @@ export async function governToolCall(
       cacheCreationInputTokens: 0,
       cacheReadInputTokens: 0,
       durationMs: deps.clock.now() - startedAt,
+      costUsd: 0,
+      reservedUsd: 0,
     },
   ).catch((error: unknown) => deps.logger.error("tool outcome could not be recorded", { error }));
   return { kind: "result", outcome };

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { connectorRoutes, patKeyRoutes } from "../admin-api/credential-routes.ts";
 import type { AdminApiDeps } from "../admin-api/deps.ts";
 import { apiKeyRoutes, authRoutes, userRoutes } from "../admin-api/identity-routes.ts";
-import { auditRoutes, roleRoutes } from "../admin-api/policy-routes.ts";
+import { auditRoutes, meteringRoutes, roleRoutes } from "../admin-api/policy-routes.ts";
 import { invalidRequest, KestraError, notFound, toErrorResponse } from "../lib/errors.ts";
 import { handleMcpPost, mcpMethodNotAllowed } from "../mcp/routes.ts";
 import { patRoutes } from "../pat/routes.ts";
@@ -71,6 +71,7 @@ export function buildApp(deps: AppDeps) {
       .use(patKeyRoutes(deps))
       .use(connectorRoutes(deps))
       .use(auditRoutes(deps))
+      .use(meteringRoutes(deps))
       .post("/v1/mcp", ({ request }) => mcpPost(deps, request), { parse: "none" })
       .get("/v1/mcp", ({ request }) => mcpMethodNotAllowed(deps.contexts.of(request).requestId))
       .delete("/v1/mcp", ({ request }) => mcpMethodNotAllowed(deps.contexts.of(request).requestId))

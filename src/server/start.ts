@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { settleAbandonedReservations } from "../audit/usage-store.ts";
 import type { Config } from "../config/schema.ts";
 import { MIGRATIONS } from "../db/migration-files.ts";
 import { applyMigrations, openDatabase } from "../db/open.ts";
@@ -15,6 +16,8 @@ import type { Clock } from "../lib/clock.ts";
 import type { CoreDeps } from "../lib/deps.ts";
 import { createHttpClient } from "../lib/http-client.ts";
 import type { Logger } from "../lib/logger.ts";
+import { SpendLedger } from "../metering/spend-ledger.ts";
+import { patKeyAccount } from "../metering/store.ts";
 import { bootstrapDefaultOrg } from "../orgs/bootstrap.ts";
 import { clearLookupCaches, createLookupCaches } from "../pipeline/deps.ts";
 import {
@@ -68,6 +71,13 @@ export async function startAppliance(options: StartOptions): Promise<RunningAppl
 
   const requestLog = openDatabase(databasePath, "NORMAL");
 
+  const abandoned = settleAbandonedReservations(database.db);
+  if (abandoned > 0) {
+    logger.warn("settled spend reservations left by an unclean stop at their worst case", {
+      usage_records: abandoned,
+    });
+  }
+
   const vault = unsealVault({ db: database.db, clock, masterKey });
   const caches = createLookupCaches();
   const core: CoreDeps = {
@@ -107,6 +117,9 @@ export async function startAppliance(options: StartOptions): Promise<RunningAppl
     ),
     contexts: new RequestContexts(),
     loginThrottle: new LoginThrottle(clock),
+    spendLedger: new SpendLedger(clock, (patKeyId, startMs, endMs) =>
+      patKeyAccount(database.db, patKeyId, startMs, endMs),
+    ),
     pat: {
       upstreamUrl: config.pat.upstream_url,
       upstreamTimeoutMs: config.pat.upstream_timeout_ms,

@@ -104,6 +104,35 @@ describe("MCP gateway through the MCP SDK client", () => {
   });
 });
 
+describe("usage reports", () => {
+  test("a PAT key's month shows requests, tokens and estimated spend per model", async () => {
+    const keys = await appliance.admin.call("GET", "/pat-keys");
+    const patKeyId = (keys.body.data as { id: string }[])[0]?.id;
+
+    const { status, body } = await appliance.admin.call("GET", `/pat-keys/${patKeyId}/usage`);
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      pat_key_id: patKeyId,
+      period: expect.stringMatching(/^\d{4}-\d{2}$/),
+      monthly_spend_cap_usd: null,
+      remaining_usd: null,
+    });
+    expect(body.requests as number).toBeGreaterThanOrEqual(2);
+    expect(body.input_tokens).toBe((body.requests as number) * 6);
+    expect(body.estimated_spend_usd as number).toBeGreaterThan(0);
+    const byModel = body.by_model as Record<string, { requests: number }>;
+    expect(byModel["claude-sonnet-4-5-20250929"]?.requests).toBe(body.requests as number);
+  });
+
+  test("the org's month is split by product, PAT key and model", async () => {
+    const { body } = await appliance.admin.call("GET", "/metering/usage");
+
+    expect(Object.keys(body.by_product as object).sort()).toEqual(["mcp", "pat"]);
+    expect(Object.keys(body.by_pat_key as object)).toHaveLength(1);
+  });
+});
+
 describe("audit trail", () => {
   test("records each decision, with token counts for the PAT calls", async () => {
     const { body } = await appliance.admin.call("GET", "/audit?limit=200");

@@ -1,0 +1,55 @@
+/** Reads of usage records for spend caps and the usage reports. */
+import { and, eq, gte, lt, sql } from "drizzle-orm";
+import type { Db } from "../db/open.ts";
+import { usageRecords } from "../db/schema.ts";
+
+const totals = {
+  requests: sql<number>`count(*)`,
+  inputTokens: sql<number>`coalesce(sum(${usageRecords.inputTokens}), 0)`,
+  outputTokens: sql<number>`coalesce(sum(${usageRecords.outputTokens}), 0)`,
+  cacheCreationInputTokens: sql<number>`coalesce(sum(${usageRecords.cacheCreationInputTokens}), 0)`,
+  cacheReadInputTokens: sql<number>`coalesce(sum(${usageRecords.cacheReadInputTokens}), 0)`,
+  costUsd: sql<number>`coalesce(sum(${usageRecords.costUsd}), 0)`,
+};
+
+export type UsageTotals = { [K in keyof typeof totals]: number };
+
+/** What a PAT key's calls in [start, end) cost (settled) and hold (still reserved). */
+export function patKeyAccount(db: Db, patKeyId: string, startMs: number, endMs: number) {
+  const row = db
+    .select({
+      spentUsd: sql<number>`coalesce(sum(case when ${usageRecords.outcome} = 'reserved' then 0 else ${usageRecords.costUsd} end), 0)`,
+      reservedUsd: sql<number>`coalesce(sum(case when ${usageRecords.outcome} = 'reserved' then ${usageRecords.reservedUsd} else 0 end), 0)`,
+    })
+    .from(usageRecords)
+    .where(
+      and(
+        eq(usageRecords.patKeyId, patKeyId),
+        gte(usageRecords.ts, startMs),
+        lt(usageRecords.ts, endMs),
+      ),
+    )
+    .get();
+  return { spentUsd: row?.spentUsd ?? 0, reservedUsd: row?.reservedUsd ?? 0 };
+}
+
+/** Usage in [start, end) grouped by one column, for one org (optionally one PAT key). */
+export function usageGroupedBy(
+  db: Db,
+  filter: { orgId: string; patKeyId?: string; startMs: number; endMs: number },
+  group: "model" | "product" | "patKeyId",
+): (UsageTotals & { key: string | null })[] {
+  const column = usageRecords[group];
+  const conditions = [
+    eq(usageRecords.orgId, filter.orgId),
+    gte(usageRecords.ts, filter.startMs),
+    lt(usageRecords.ts, filter.endMs),
+  ];
+  if (filter.patKeyId) conditions.push(eq(usageRecords.patKeyId, filter.patKeyId));
+  return db
+    .select({ key: column, ...totals })
+    .from(usageRecords)
+    .where(and(...conditions))
+    .groupBy(column)
+    .all();
+}

@@ -1,0 +1,71 @@
+/**
+ * The spend step of the PAT pipeline's policy layer. Before a Claude call goes upstream, its
+ * worst-case cost is reserved against the PAT key's monthly cap (refused with
+ * `spend_cap_reached` when it could pass the cap); when the answer ends the reservation is
+ * released and the real cost, from the answer's usage, is booked.
+ */
+
+import { costUsd, priceFor, type TokenCounts, worstCaseCostUsd } from "../metering/prices.ts";
+import type { Reservation } from "../metering/spend-ledger.ts";
+import type { PatKeyRow } from "../pat-keys/store.ts";
+import type { Decision, MessagesRequestFacts } from "../policy/decide.ts";
+import type { ClaudeRequestType } from "./claude-request-facts.ts";
+import type { GatewayDeps } from "./deps.ts";
+
+/** Message Batches are billed at half the standard rates (Anthropic pricing). */
+const BATCH_DISCOUNT = 0.5;
+
+export type SpendStep = { decision: Decision; reservation: Reservation | null };
+
+export function reserveSpend(
+  deps: GatewayDeps,
+  patKey: PatKeyRow,
+  type: ClaudeRequestType,
+  requests: readonly MessagesRequestFacts[],
+  bodyBytes: number,
+): SpendStep {
+  if (type !== "messages" && type !== "batch") {
+    return { decision: { allowed: true, rule: null }, reservation: null };
+  }
+  const now = deps.clock.now();
+  const perRequestBytes = bodyBytes / Math.max(1, requests.length);
+  const discount = type === "batch" ? BATCH_DISCOUNT : 1;
+  const worstCase = requests.reduce(
+    (sum, request) =>
+      sum +
+      worstCaseCostUsd(perRequestBytes, request.maxTokens ?? 0, priceFor(request.model, now)) *
+        discount,
+    0,
+  );
+
+  const cap = patKey.monthlySpendCapUsd;
+  const result = deps.spendLedger.reserve(patKey.id, cap, worstCase);
+  if (result.ok)
+    return { decision: { allowed: true, rule: null }, reservation: result.reservation };
+
+  const spent = result.spentUsd.toFixed(2);
+  const reached = cap !== null && result.spentUsd >= cap;
+  return {
+    reservation: null,
+    decision: {
+      allowed: false,
+      reason: "spend_cap_reached",
+      rule: "pat_key.monthly_spend_cap_usd",
+      message: reached
+        ? `Access denied: the monthly spend cap of $${cap} for this PAT key is reached ($${spent} spent)`
+        : `Access denied: this request could pass the monthly spend cap of $${cap} ($${spent} spent)`,
+    },
+  };
+}
+
+/** The real cost of an answered call; a batch's results are never seen, so it stays at worst case. */
+export function settledCostUsd(
+  type: ClaudeRequestType,
+  reservation: Reservation,
+  model: string,
+  counts: TokenCounts | null,
+  atMs: number,
+): number {
+  if (type === "batch") return reservation.amountUsd;
+  return counts ? costUsd(counts, priceFor(model, atMs)) : 0;
+}
