@@ -5,7 +5,7 @@
  */
 import { Elysia } from "elysia";
 import { governClaudeRequest } from "../pipeline/claude-request.ts";
-import type { GatewayDeps } from "../pipeline/deps.ts";
+import { type GatewayDeps, gatewayRequest } from "../pipeline/deps.ts";
 import type { RequestContexts } from "../server/request-context.ts";
 
 export function anthropicPath(pathname: string): string {
@@ -18,12 +18,7 @@ export function patRoutes(deps: GatewayDeps, contexts: RequestContexts) {
     const context = contexts.of(request);
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
     return governClaudeRequest(deps, {
-      requestId: context.requestId,
-      logFields: context.logFields,
-      onAdmitted: context.onAdmitted,
-      headers: request.headers,
-      ip: context.ip,
-      signal: request.signal,
+      ...gatewayRequest(request, context),
       method: request.method,
       path: anthropicPath(url.pathname),
       search: url.search,

@@ -33,6 +33,25 @@ export function clearLookupCaches(caches: ReturnType<typeof createLookupCaches>)
   for (const cache of Object.values(caches)) cache.clear();
 }
 
+/** The edge's per-request facts a transport passes on (see server/request-context.ts). */
+export interface EdgeContext {
+  requestId: string;
+  ip: string | null;
+  logFields: Record<string, unknown>;
+  onAdmitted: () => void;
+}
+
+export function gatewayRequest(request: Request, context: EdgeContext): GatewayRequest {
+  return {
+    requestId: context.requestId,
+    headers: request.headers,
+    ip: context.ip,
+    signal: request.signal,
+    logFields: context.logFields,
+    onAdmitted: context.onAdmitted,
+  };
+}
+
 /** One governed request as the transports hand it to the pipeline. */
 export interface GatewayRequest {
   requestId: string;

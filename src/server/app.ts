@@ -12,7 +12,7 @@ import { auditRoutes, meteringRoutes, roleRoutes } from "../admin-api/policy-rou
 import { invalidRequest, KestraError, notFound, toErrorResponse } from "../lib/errors.ts";
 import { handleMcpPost, mcpMethodNotAllowed } from "../mcp/routes.ts";
 import { patRoutes } from "../pat/routes.ts";
-import type { GatewayDeps } from "../pipeline/deps.ts";
+import { type GatewayDeps, gatewayRequest } from "../pipeline/deps.ts";
 import { DOCS_ASSET_PREFIX, docsAsset } from "./docs-assets.ts";
 import { fromValidationError } from "./validation-error.ts";
 
@@ -84,15 +84,7 @@ function notFoundRoute(): never {
 }
 
 function mcpPost(deps: AppDeps, request: Request) {
-  const context = deps.contexts.of(request);
-  return handleMcpPost(deps, request, {
-    requestId: context.requestId,
-    logFields: context.logFields,
-    onAdmitted: context.onAdmitted,
-    headers: request.headers,
-    ip: context.ip,
-    signal: request.signal,
-  });
+  return handleMcpPost(deps, request, gatewayRequest(request, deps.contexts.of(request)));
 }
 
 function errorResponse(deps: AppDeps, request: Request, code: unknown, error: unknown) {

@@ -91,7 +91,7 @@ async function handle(
   const path = url.pathname;
 
   const refusal = refuseAtEdge(surface, path, request.headers);
-  const response = refusal ? toErrorResponse(refusal, context.requestId) : await app.handle(routed);
+  const response = refusal ? edgeRefusal(refusal, context.requestId) : await app.handle(routed);
   if (!response.headers.has("x-kestra-request-id")) {
     response.headers.set("x-kestra-request-id", context.requestId);
   }
@@ -115,6 +115,13 @@ async function handle(
 function routableRequest(request: Request, url: URL): Request {
   if (url.origin.length >= CANONICAL_ORIGIN.length) return request;
   return new Request(`${CANONICAL_ORIGIN}${url.pathname}${url.search}`, request);
+}
+
+/** An unread body may still be arriving: close the connection rather than drain it. */
+function edgeRefusal(error: KestraError, requestId: string): Response {
+  const response = toErrorResponse(error, requestId);
+  if (error.status === 413) response.headers.set("connection", "close");
+  return response;
 }
 
 function refuseAtEdge(surface: Surface, path: string, headers: Headers): KestraError | undefined {
