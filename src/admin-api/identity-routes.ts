@@ -5,6 +5,7 @@ import * as apiKeys from "../identity/api-keys-service.ts";
 import { loginWithPassword } from "../identity/login-service.ts";
 import {
   apiKeyCreateSchema,
+  apiKeyUpdateSchema,
   tokenRequestSchema,
   userCreateSchema,
   userUpdateSchema,
@@ -75,6 +76,11 @@ export function apiKeyRoutes(deps: AdminApiDeps) {
       },
       { body: apiKeyCreateSchema, detail: { summary: "Issue an org API key (shown once)" } },
     )
+    .put("/:id", ({ actor, params, body }) => apiKeys.updateApiKey(deps, actor, params.id, body), {
+      params: idParams,
+      body: apiKeyUpdateSchema,
+      detail: { summary: "Rename a key or change its user, role or PAT key binding" },
+    })
     .post(
       "/:id/rotate",
       ({ actor, params, set }) => {

@@ -24,24 +24,25 @@ function principal(patKeyId: string | null): Principal {
 }
 
 describe("PAT credential layer", () => {
-  test("uses the bound PAT key, else the newest active one; decrypts only on reveal", () => {
+  test("uses the bound PAT key; an unbound key uses the only active one, never a guess", () => {
     const { deps, clock } = setup();
-    const older = createPatKey(deps, TEST_ACTOR, {
-      label: "old",
-      key: "sk-ant-api03-older-key-000000",
+    const first = createPatKey(deps, TEST_ACTOR, {
+      label: "a",
+      key: "sk-ant-api03-first-key-000000",
     });
+
+    const onlyOne = resolvePatCredential(deps, principal(null));
     clock.advance(1000);
-    const newer = createPatKey(deps, TEST_ACTOR, {
-      label: "new",
-      key: "sk-ant-api03-newer-key-000000",
+    const second = createPatKey(deps, TEST_ACTOR, {
+      label: "b",
+      key: "sk-ant-api03-second-key-00000",
     });
+    const bound = resolvePatCredential(deps, principal(second.id));
 
-    const bound = resolvePatCredential(deps, principal(older.id));
-    const fallback = resolvePatCredential(deps, principal(null));
-
-    expect(bound.patKey.id).toBe(older.id);
-    expect(bound.reveal()).toBe("sk-ant-api03-older-key-000000");
-    expect(fallback.patKey.id).toBe(newer.id);
+    expect(onlyOne.patKey.id).toBe(first.id);
+    expect(onlyOne.reveal()).toBe("sk-ant-api03-first-key-000000");
+    expect(bound.patKey.id).toBe(second.id);
+    expect(() => resolvePatCredential(deps, principal(null))).toThrow(/bound to no PAT key/);
   });
 
   test("a revoked bound key refuses, and no key at all is a clear 404", () => {

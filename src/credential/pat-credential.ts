@@ -1,14 +1,16 @@
 /**
- * Credential layer for PAT Fortress: finds the PAT key this org API key uses (the one it is
- * bound to, else the org's newest ACTIVE one) and reveals its secret only when asked, so a
- * denied request never decrypts anything.
+ * Credential layer for PAT Fortress: finds the PAT key this org API key uses and reveals its
+ * secret only when asked, so a denied request never decrypts anything. A key bound to a PAT
+ * key uses that one. An unbound key uses the org's only ACTIVE PAT key; when the org has
+ * several it is refused rather than guess, since a guess would let a newly added PAT key
+ * (with other limits) silently take over the key's traffic.
  */
 import type { Principal } from "../identity/authenticate.ts";
 import type { CoreDeps } from "../lib/deps.ts";
-import { KestraError, unauthenticated } from "../lib/errors.ts";
+import { invalidRequest, KestraError, unauthenticated } from "../lib/errors.ts";
 import type { LookupCache } from "../lib/lookup-cache.ts";
 import { patKeySealContext } from "../pat-keys/service.ts";
-import { findDefaultPatKey, findPatKey, type PatKeyRow } from "../pat-keys/store.ts";
+import { findPatKey, listActivePatKeys, type PatKeyRow } from "../pat-keys/store.ts";
 
 export interface PatCredential {
   patKey: PatKeyRow;
@@ -19,12 +21,23 @@ export interface PatCredentialDeps extends CoreDeps {
   patKeyCache: LookupCache<PatKeyRow | null>;
 }
 
+function onlyActivePatKey(deps: CoreDeps, orgId: string): PatKeyRow | null {
+  const active = listActivePatKeys(deps.db, orgId, 2);
+  if (active.length > 1) {
+    throw invalidRequest(
+      "this org API key is bound to no PAT key and the org has several; " +
+        "an admin must bind it (PUT /api/v1/api-keys/{id} with pat_key_id)",
+    );
+  }
+  return active[0] ?? null;
+}
+
 export function resolvePatCredential(deps: PatCredentialDeps, principal: Principal): PatCredential {
   const cacheKey = `${principal.orgId}:${principal.patKeyId ?? "default"}`;
   const patKey = deps.patKeyCache.getOrLoad(cacheKey, () =>
     principal.patKeyId
       ? (findPatKey(deps.db, principal.orgId, principal.patKeyId) ?? null)
-      : (findDefaultPatKey(deps.db, principal.orgId) ?? null),
+      : onlyActivePatKey(deps, principal.orgId),
   );
   if (!patKey) {
     throw new KestraError(

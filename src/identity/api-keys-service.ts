@@ -8,10 +8,10 @@ import { conflict, invalidRequest, notFound } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { type Page, type PageQuery, toPage } from "../lib/pagination.ts";
 import { isoTime, isoTimeOrNull } from "../lib/timestamps.ts";
-import { findPatKey } from "../pat-keys/store.ts";
+import { findPatKey, listActivePatKeys } from "../pat-keys/store.ts";
 import { findRole } from "../policy/store.ts";
 import { apiKeyHint, generateApiKey, hashApiKey } from "./api-key-secret.ts";
-import type { ApiKey, ApiKeyCreate, ApiKeyWithSecret } from "./schema.ts";
+import type { ApiKey, ApiKeyCreate, ApiKeyUpdate, ApiKeyWithSecret } from "./schema.ts";
 import * as store from "./store.ts";
 
 export const ROTATION_OVERLAP_MS = 48 * 60 * 60 * 1000;
@@ -55,6 +55,17 @@ function assertReferences(deps: CoreDeps, orgId: string, input: ApiKeyCreate): v
   }
 }
 
+/**
+ * A key created without `pat_key_id` is bound to the org's PAT key when there is exactly one,
+ * so that adding another PAT key later cannot change which key (and limits) it uses.
+ * An explicit `null` leaves it unbound.
+ */
+function defaultPatKeyId(deps: CoreDeps, orgId: string, input: ApiKeyCreate): string | null {
+  if (input.pat_key_id !== undefined) return input.pat_key_id;
+  const active = listActivePatKeys(deps.db, orgId, 2);
+  return active.length === 1 ? (active[0]?.id ?? null) : null;
+}
+
 export function createApiKey(
   deps: CoreDeps,
   actor: ChangeActor,
@@ -70,7 +81,7 @@ export function createApiKey(
     keyHint: apiKeyHint(key),
     userId: input.user_id ?? null,
     roleId: input.role_id ?? null,
-    patKeyId: input.pat_key_id ?? null,
+    patKeyId: defaultPatKeyId(deps, actor.orgId, input),
     status: "ACTIVE",
     expiresAt: null,
     createdAt: now,
@@ -88,6 +99,33 @@ export function createApiKey(
   });
   deps.invalidateLookups();
   return { ...presentApiKey(row), key };
+}
+
+/** Changes a key's name or bindings; the key itself stays the same. */
+export function updateApiKey(deps: CoreDeps, actor: ChangeActor, id: string, input: ApiKeyUpdate) {
+  const updated = inTransaction(deps, () => {
+    const before = store.findApiKey(deps.db, actor.orgId, id);
+    if (!before) throw notFound(`API key ${id}`);
+    if (before.status === "REVOKED") throw conflict(`API key ${id} is revoked`);
+    assertReferences(deps, actor.orgId, { name: input.name ?? before.name, ...input });
+    const patch: Partial<store.ApiKeyRow> = { updatedAt: deps.clock.now() };
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.user_id !== undefined) patch.userId = input.user_id;
+    if (input.role_id !== undefined) patch.roleId = input.role_id;
+    if (input.pat_key_id !== undefined) patch.patKeyId = input.pat_key_id;
+    store.updateApiKey(deps.db, actor.orgId, id, patch);
+    const after = { ...before, ...patch };
+    recordChange(deps.db, deps.clock, actor, {
+      action: "api_key.updated",
+      targetType: "api_key",
+      targetId: id,
+      before: presentApiKey(before),
+      after: presentApiKey(after),
+    });
+    return after;
+  });
+  deps.invalidateLookups();
+  return presentApiKey(updated);
 }
 
 /** Issues a successor with the same bindings; the old key serves 48 more hours, then expires. */

@@ -74,6 +74,21 @@ describe("org key authentication", () => {
     );
   });
 
+  test("a key created while the org has one PAT key is bound to it", async () => {
+    const { deps } = setup();
+    const { createPatKey } = await import("../pat-keys/service.ts");
+    const pat = createPatKey(deps, TEST_ACTOR, {
+      label: "p",
+      key: "sk-ant-api03-only-key-0000000",
+    });
+
+    const bound = createApiKey(deps, TEST_ACTOR, { name: "k" });
+    const unbound = createApiKey(deps, TEST_ACTOR, { name: "u", pat_key_id: null });
+
+    expect(bound.pat_key_id).toBe(pat.id);
+    expect(unbound.pat_key_id).toBeNull();
+  });
+
   test("keys are stored only as hashes", () => {
     const { deps } = setup();
     const { key } = createApiKey(deps, TEST_ACTOR, { name: "k" });

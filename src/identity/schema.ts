@@ -38,6 +38,8 @@ export const apiKeyCreateSchema = z.strictObject({
   pat_key_id: z.string().min(1).nullable().optional(),
 });
 
+export const apiKeyUpdateSchema = apiKeyCreateSchema.partial();
+
 export const apiKeySchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -62,5 +64,6 @@ export type UserCreate = z.infer<typeof userCreateSchema>;
 export type UserUpdate = z.infer<typeof userUpdateSchema>;
 export type User = z.infer<typeof userSchema>;
 export type ApiKeyCreate = z.infer<typeof apiKeyCreateSchema>;
+export type ApiKeyUpdate = z.infer<typeof apiKeyUpdateSchema>;
 export type ApiKey = z.infer<typeof apiKeySchema>;
 export type ApiKeyWithSecret = z.infer<typeof apiKeyWithSecretSchema>;

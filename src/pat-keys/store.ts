@@ -12,14 +12,15 @@ export function findPatKey(db: Db, orgId: string, id: string): PatKeyRow | undef
     .get();
 }
 
-/** The org's newest ACTIVE PAT key: what an org API key without a pinned PAT key uses. */
-export function findDefaultPatKey(db: Db, orgId: string): PatKeyRow | undefined {
+/** Up to `limit` of the org's ACTIVE PAT keys, newest first. */
+export function listActivePatKeys(db: Db, orgId: string, limit: number): PatKeyRow[] {
   return db
     .select()
     .from(patKeys)
     .where(and(eq(patKeys.orgId, orgId), eq(patKeys.status, "ACTIVE")))
     .orderBy(desc(patKeys.id))
-    .get();
+    .limit(limit)
+    .all();
 }
 
 export function listPatKeys(db: Db, orgId: string, limit: number, afterId?: string): PatKeyRow[] {
