@@ -144,7 +144,8 @@ export function tapUsage(body: ReadableStream<Uint8Array>, options: TapOptions) 
     if (finished) return;
     finished = true;
     const usage = parser ? parser.usage : usageFromJson(Buffer.concat(captured).toString("utf8"));
-    const failed = outcome === "completed" && parser?.sawError;
+    // A client that hangs up on an error event still saw the call fail.
+    const failed = outcome !== "upstream_error" && parser?.sawError;
     options.onDone(usage, failed ? "upstream_error" : outcome);
   };
 

@@ -24,6 +24,7 @@ export interface AllowedClaudeCall {
   record: Omit<DecisionRecord, "decision">;
   type: ClaudeRequestType;
   model: string | null;
+  maxTokens: number | null;
   reservation: Reservation | null;
 }
 
@@ -122,10 +123,15 @@ function settle(
   if (!reservation) return;
   const now = deps.clock.now();
   const model = usage?.model ?? call.model ?? "";
-  const cost =
-    outcome === "upstream_error" && !usage
-      ? 0
-      : settledCostUsd(call.type, reservation, model, usage, startedAt);
+  const cost = settledCostUsd({
+    type: call.type,
+    reservation,
+    model,
+    maxTokens: call.maxTokens,
+    counts: usage,
+    aborted: outcome === "aborted",
+    atMs: startedAt,
+  });
   deps.spendLedger.settle(reservation, cost);
 
   settleUsage(deps, auditId, {

@@ -201,6 +201,31 @@ describe("PAT pipeline", () => {
     expect(second).toMatchObject({ type: "policy_denied", reason: "spend_cap_reached" });
   });
 
+  test("a stream the client leaves is booked with max_tokens of output", async () => {
+    const { deps, key } = gateway();
+    const body = {
+      ...BODY,
+      stream: true,
+      messages: [{ role: "user", content: "one two three four" }],
+    };
+
+    const response = await governClaudeRequest(deps, messagesRequest(key, body));
+    const reader = response.body?.getReader();
+    await reader?.read();
+    await reader?.cancel();
+    deps.writes.flush();
+
+    const row = deps.sqlite
+      .query("SELECT outcome, input_tokens, cost_usd FROM usage_records")
+      .get() as {
+      outcome: string;
+      input_tokens: number;
+      cost_usd: number;
+    };
+    expect(row.outcome).toBe("aborted");
+    expect(row.cost_usd).toBeCloseTo((row.input_tokens * 3 + BODY.max_tokens * 15) / 1e6, 12);
+  });
+
   test("a body that is not JSON is a 400 naming the problem", async () => {
     const { deps, key } = gateway();
     const request = messagesRequest(key, "{oops");

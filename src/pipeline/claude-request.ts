@@ -74,6 +74,7 @@ export async function governClaudeRequest(deps: GatewayDeps, request: ClaudeRequ
     record,
     type: facts.type,
     model: first?.model ?? null,
+    maxTokens: first?.maxTokens ?? null,
     reservation,
   });
 }

@@ -58,14 +58,26 @@ export function reserveSpend(
   };
 }
 
-/** The real cost of an answered call; a batch's results are never seen, so it stays at worst case. */
-export function settledCostUsd(
-  type: ClaudeRequestType,
-  reservation: Reservation,
-  model: string,
-  counts: TokenCounts | null,
-  atMs: number,
-): number {
-  if (type === "batch") return reservation.amountUsd;
-  return counts ? costUsd(counts, priceFor(model, atMs)) : 0;
+export interface SettledCall {
+  type: ClaudeRequestType;
+  reservation: Reservation;
+  model: string;
+  maxTokens: number | null;
+  counts: TokenCounts | null;
+  aborted: boolean;
+  atMs: number;
+}
+
+/**
+ * The cost to book for a finished call. A batch's results are never seen, so it stays at its
+ * worst case. A stream the client left reports only its first output count, while Anthropic
+ * bills what it generated until the connection closed, so its output is booked at max_tokens.
+ */
+export function settledCostUsd(call: SettledCall): number {
+  if (call.type === "batch") return call.reservation.amountUsd;
+  if (!call.counts) return 0;
+  const outputTokens = call.aborted
+    ? Math.max(call.counts.outputTokens, call.maxTokens ?? 0)
+    : call.counts.outputTokens;
+  return costUsd({ ...call.counts, outputTokens }, priceFor(call.model, call.atMs));
 }
