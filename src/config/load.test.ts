@@ -28,12 +28,12 @@ describe("configuration", () => {
   });
 
   test("the environment wins over the file", () => {
-    const cwd = dirWithConfig("server:\n  listen: 127.0.0.1:9000\ntier: bank\n");
+    const cwd = dirWithConfig("server:\n  listen: 127.0.0.1:9000\nlog:\n  level: debug\n");
 
     const { config } = loadConfig({ env: { KESTRA_LISTEN: "0.0.0.0:7000" }, cwd });
 
     expect(config.server.listen).toBe("0.0.0.0:7000");
-    expect(config.tier).toBe("bank");
+    expect(config.log.level).toBe("debug");
   });
 
   test("an unknown key stops the start, naming the key", () => {
@@ -50,11 +50,19 @@ describe("configuration", () => {
     );
   });
 
-  test("a bad environment value is reported like a bad file value", () => {
+  test("a bad environment value names the variable it came from", () => {
+    const cwd = dirWithConfig("tier: soho\n");
+
+    expect(() => loadConfig({ env: { KESTRA_LOG_LEVEL: "verbose" }, cwd })).toThrow(ConfigError);
+    expect(() => loadConfig({ env: { KESTRA_LOG_LEVEL: "verbose" }, cwd })).toThrow(
+      /\(from KESTRA_LOG_LEVEL\): log\.level/,
+    );
+  });
+
+  test("tiers whose identity checks this version lacks refuse to start", () => {
     const cwd = mkdtempSync(join(tmpdir(), "kestra-config-"));
 
-    expect(() => loadConfig({ env: { KESTRA_TIER: "gold" }, cwd })).toThrow(ConfigError);
-    expect(() => loadConfig({ env: { KESTRA_TIER: "gold" }, cwd })).toThrow(/tier:/);
+    expect(() => loadConfig({ env: { KESTRA_TIER: "bank" }, cwd })).toThrow(/Entra ID/);
   });
 
   test("an explicit --config path that does not exist is an error, not the defaults", () => {

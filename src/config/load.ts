@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
+import type { z } from "zod";
 import { describeIssues } from "../lib/zod-issues.ts";
 import { type Config, configSchema } from "./schema.ts";
 
@@ -35,15 +36,12 @@ export interface ConfigSource {
 export function loadConfig(source: ConfigSource): { config: Config; file: string | undefined } {
   const file = findConfigFile(source);
   const raw = file ? readYaml(file) : {};
-  applyEnvironment(raw, source.env);
+  const fromEnvironment = applyEnvironment(raw, source.env);
 
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(
-      `invalid configuration${file ? ` in ${file}` : ""}: ${describeIssues(parsed.error)}`,
-    );
-  }
+  if (!parsed.success) throw new ConfigError(describeFailure(parsed.error, file, fromEnvironment));
   const value = parsed.data;
+  assertTierAvailable(value.tier);
   const config: Config = {
     ...value,
     master_key_file: value.master_key_file ?? join(value.data_dir, "master.key"),
@@ -53,6 +51,32 @@ export function loadConfig(source: ConfigSource): { config: Config; file: string
     },
   };
   return { config, file };
+}
+
+/** Says where each bad value came from: the file, or the environment variable that won. */
+function describeFailure(
+  error: z.ZodError,
+  file: string | undefined,
+  fromEnvironment: Map<string, string>,
+) {
+  const origins = error.issues.map((issue) => fromEnvironment.get(issue.path.join(".")) ?? file);
+  const sources = [...new Set(origins)].filter((origin): origin is string => origin !== undefined);
+  const where = sources.length > 0 ? ` (from ${sources.join(", ")})` : "";
+  return `invalid configuration${where}: ${describeIssues(error)}`;
+}
+
+/**
+ * The Bank and Zero Trust tiers require an Entra ID token on every gateway call and (Zero
+ * Trust) a device posture check. This build validates neither, so it refuses to start in
+ * those tiers rather than run with their promises silently unkept.
+ */
+function assertTierAvailable(tier: Config["tier"]): void {
+  if (tier !== "soho") {
+    throw new ConfigError(
+      `tier: '${tier}' needs Entra ID token validation, which this version does not have yet; ` +
+        "use 'soho'",
+    );
+  }
 }
 
 function findConfigFile(source: ConfigSource): string | undefined {
@@ -84,12 +108,16 @@ function readYaml(file: string): Record<string, unknown> {
   return document as Record<string, unknown>;
 }
 
-function applyEnvironment(raw: Record<string, unknown>, env: ConfigSource["env"]): void {
+/** Returns which dotted keys the environment set, and from which variable. */
+function applyEnvironment(raw: Record<string, unknown>, env: ConfigSource["env"]) {
+  const applied = new Map<string, string>();
   for (const [variable, dottedKey] of Object.entries(ENVIRONMENT_KEYS)) {
     const value = env[variable];
     if (value === undefined || value === "") continue;
     setDotted(raw, dottedKey.split("."), value);
+    applied.set(dottedKey, variable);
   }
+  return applied;
 }
 
 function setDotted(target: Record<string, unknown>, keys: string[], value: string): void {
