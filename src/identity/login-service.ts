@@ -29,7 +29,10 @@ export async function loginWithPassword(
   credentials: { email: string; password: string; ip: string | null },
 ) {
   const { email, password } = credentials;
-  const throttleKeys = [`email:${email}`, ...(credentials.ip ? [`ip:${credentials.ip}`] : [])];
+  // Keyed by email and address together (and by address alone), so that someone guessing from
+  // elsewhere cannot lock the real admin out of their own email.
+  const accountKey = `account:${email}|${credentials.ip ?? ""}`;
+  const throttleKeys = [accountKey, ...(credentials.ip ? [`ip:${credentials.ip}`] : [])];
   deps.loginThrottle.check(throttleKeys);
 
   const candidates = store
@@ -43,7 +46,7 @@ export async function loginWithPassword(
     deps.logger.warn("admin login failed", { email, ip: credentials.ip });
     throw unauthenticated("invalid email or password");
   }
-  deps.loginThrottle.recordSuccess(`email:${email}`);
+  deps.loginThrottle.recordSuccess(accountKey);
 
   const { token, expiresIn } = await deps.adminTokens.issue({ userId: user.id, orgId: user.orgId });
   deps.logger.info("admin logged in", { user_id: user.id, org_id: user.orgId });

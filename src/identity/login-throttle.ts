@@ -1,8 +1,9 @@
 /**
- * Slows password guessing on the admin login: after MAX_FAILURES wrong passwords for one
- * email, or from one client address, within the window, further attempts are refused with
- * 429 until the window has passed. A successful login clears its email's count. Counts live
- * in memory: a restart resets them, which is acceptable for a throttle (not an audit record).
+ * Slows password guessing on the admin login: after MAX_FAILURES wrong passwords under one key
+ * (the caller picks the keys: an email with a client address, an address alone) within the
+ * window, further attempts under that key are refused with 429 until the window has passed.
+ * A successful login clears its key. Counts live in memory: a restart resets them, which is
+ * acceptable for a throttle (it is not an audit record).
  */
 import type { Clock } from "../lib/clock.ts";
 import { KestraError } from "../lib/errors.ts";

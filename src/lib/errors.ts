@@ -102,9 +102,11 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
 
 export function toErrorResponse(error: unknown, requestId: string): Response {
   const body = toErrorBody(error, requestId);
+  // `request-id` is where Anthropic SDKs look for an error's id (`err.requestID`).
   const headers = new Headers({
     "content-type": "application/json",
     "x-kestra-request-id": requestId,
+    "request-id": requestId,
   });
   if (error instanceof KestraError && error.retryAfterSeconds !== undefined) {
     headers.set("retry-after", String(error.retryAfterSeconds));

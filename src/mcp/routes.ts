@@ -5,6 +5,7 @@
  * allows a server without a standalone stream or sessions to do.
  */
 import * as mcpHttp from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { KestraError, toErrorResponse } from "../lib/errors.ts";
 import type { GatewayDeps, GatewayRequest } from "../pipeline/deps.ts";
 import { admitCaller } from "../pipeline/tool-call.ts";
 import { preflightRpc } from "./preflight.ts";
@@ -13,7 +14,10 @@ import { buildMcpServer } from "./server.ts";
 export async function handleMcpPost(deps: GatewayDeps, raw: Request, request: GatewayRequest) {
   const origin = raw.headers.get("origin");
   if (origin !== null && !deps.mcpAllowedOrigins.has(origin)) {
-    return jsonRpcHttpError(403, `Origin not allowed: ${origin}`, request.requestId);
+    return toErrorResponse(
+      new KestraError("policy_denied", `Origin not allowed: ${origin}`),
+      request.requestId,
+    );
   }
   const caller = admitCaller(deps, request);
   const preflight = preflightRpc(await raw.text());

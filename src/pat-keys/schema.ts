@@ -9,7 +9,7 @@ const modelAllowlist = z
 
 export const patKeyCreateSchema = z.strictObject({
   label: z.string().trim().min(1).max(200),
-  key: z.string().trim().min(20, "key: expected an Anthropic API key").max(500),
+  key: z.string().trim().min(20, "expected an Anthropic API key").max(500),
   model_allowlist: modelAllowlist.optional(),
   max_tokens_per_request: z.number().int().positive().nullable().optional(),
   monthly_spend_cap_usd: z.number().positive().nullable().optional(),

@@ -137,7 +137,10 @@ describe("MCP wire format", () => {
     );
 
     expect(foreign.status).toBe(403);
-    expect(foreign.body).toMatchObject({ error: { code: -32000 }, id: null });
+    expect(foreign.body).toMatchObject({
+      type: "error",
+      error: { type: "policy_denied", message: "Origin not allowed: https://evil.example" },
+    });
     expect(own.status).toBe(200);
   });
 
