@@ -3,7 +3,7 @@
  * does), wires the appliance and handles shutdown signals.
  */
 import { parseCommand, USAGE, UsageError } from "./cli/args.ts";
-import { runInit } from "./cli/init.ts";
+import { InitError, runInit } from "./cli/init.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { systemClock } from "./lib/clock.ts";
 import { createLogger } from "./lib/logger.ts";
@@ -67,7 +67,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
-    const expected = [UsageError, ConfigError, MasterKeyError].some(
+    const expected = [UsageError, ConfigError, MasterKeyError, InitError].some(
       (kind) => error instanceof kind,
     );
     process.stderr.write(`kestra: ${expected ? (error as Error).message : String(error)}\n`);

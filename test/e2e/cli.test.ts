@@ -36,17 +36,15 @@ describe("kestra version", () => {
 });
 
 describe("kestra init", () => {
-  test("writes kestra.config.yaml, data/master.key (0600) and how to log in", async () => {
+  test("writes kestra.config.yaml, master.key (0600) beside data/ and how to log in", async () => {
     const dir = join(tempDir("init"), "fortress");
 
     const result = await runKestra(["init", "--dir", dir]);
 
     expect(result.exitCode).toBe(0);
     expect(existsSync(join(dir, "kestra.config.yaml"))).toBe(true);
-    expect(modeOf(join(dir, "data", "master.key"))).toBe("600");
-    expect(readFileSync(join(dir, "data", "master.key"), "utf8").trim()).toMatch(
-      /^[A-Za-z0-9+/]{43}=$/,
-    );
+    expect(modeOf(join(dir, "master.key"))).toBe("600");
+    expect(readFileSync(join(dir, "master.key"), "utf8").trim()).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(result.stdout).toContain("admin@localhost");
     expect(result.stdout).toContain(join(dir, "data", "initial-admin-password"));
   });
@@ -54,19 +52,19 @@ describe("kestra init", () => {
   test("refuses to overwrite an existing config or master key", async () => {
     const dir = tempDir("init-twice");
     expect((await runKestra(["init", "--dir", dir])).exitCode).toBe(0);
-    const key = readFileSync(join(dir, "data", "master.key"), "utf8");
+    const key = readFileSync(join(dir, "master.key"), "utf8");
 
     const again = await runKestra(["init", "--dir", dir]);
 
     expect(again.exitCode).not.toBe(0);
     expect(again.stderr).toContain("already exists");
-    expect(readFileSync(join(dir, "data", "master.key"), "utf8")).toBe(key);
+    expect(readFileSync(join(dir, "master.key"), "utf8")).toBe(key);
   });
 
   test("serve --config with the written config starts on its data dir and master key", async () => {
     const dir = tempDir("init-serve");
     await runKestra(["init", "--dir", dir]);
-    const key = readFileSync(join(dir, "data", "master.key"), "utf8");
+    const key = readFileSync(join(dir, "master.key"), "utf8");
 
     const kestra = await startKestra({
       args: ["serve", "--config", join(dir, "kestra.config.yaml")],
@@ -78,7 +76,7 @@ describe("kestra init", () => {
     expect(admin.token.length).toBeGreaterThan(0);
     expect(exitCode).toBe(0);
     expect(existsSync(join(dir, "data", "kestra.db"))).toBe(true);
-    expect(readFileSync(join(dir, "data", "master.key"), "utf8")).toBe(key);
+    expect(readFileSync(join(dir, "master.key"), "utf8")).toBe(key);
   });
 });
 
