@@ -9,7 +9,7 @@ import {
 import * as connectors from "../connectors/service.ts";
 import { pageQuerySchema } from "../lib/pagination.ts";
 import { getPatKeyUsage } from "../metering/service.ts";
-import { patKeyCreateSchema, patKeyUpdateSchema } from "../pat-keys/schema.ts";
+import { patKeyCreateSchema, patKeyRotateSchema, patKeyUpdateSchema } from "../pat-keys/schema.ts";
 import * as patKeys from "../pat-keys/service.ts";
 import type { AdminApiDeps } from "./deps.ts";
 import { adminGuard, noContent } from "./guard.ts";
@@ -44,6 +44,18 @@ export function patKeyRoutes(deps: AdminApiDeps) {
       params: idParams,
       body: patKeyUpdateSchema,
     })
+    .post(
+      "/:id/rotate",
+      ({ actor, params, body, set }) => {
+        set.status = 201;
+        return patKeys.rotatePatKey(deps, actor, params.id, body.key);
+      },
+      {
+        params: idParams,
+        body: patKeyRotateSchema,
+        detail: { summary: "Replace the key; bound org keys move to the successor" },
+      },
+    )
     .delete(
       "/:id",
       ({ actor, params }) => {

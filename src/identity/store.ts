@@ -109,6 +109,25 @@ export function countApiKeysWithRole(db: Db, orgId: string, roleId: string): num
     .all().length;
 }
 
+/** Moves every live key bound to one PAT key onto another (PAT key rotation). */
+export function rebindApiKeysToPatKey(
+  db: Db,
+  orgId: string,
+  fromId: string,
+  toId: string,
+  now: number,
+) {
+  return db
+    .update(apiKeys)
+    .set({ patKeyId: toId, updatedAt: now })
+    .where(
+      and(eq(apiKeys.orgId, orgId), eq(apiKeys.patKeyId, fromId), ne(apiKeys.status, "REVOKED")),
+    )
+    .returning({ id: apiKeys.id })
+    .all()
+    .map((row) => row.id);
+}
+
 export function findApiKeyByHash(db: Db, keyHash: Uint8Array): ApiKeyRow | undefined {
   return db
     .select()

@@ -15,6 +15,8 @@ export const patKeyCreateSchema = z.strictObject({
   monthly_spend_cap_usd: z.number().positive().nullable().optional(),
 });
 
+export const patKeyRotateSchema = patKeyCreateSchema.pick({ key: true });
+
 export const patKeyUpdateSchema = patKeyCreateSchema.omit({ key: true }).partial();
 
 export const patKeySchema = z.object({

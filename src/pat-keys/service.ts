@@ -3,6 +3,7 @@
  * and only ever leaves it for an upstream call; answers and the change log show `key_hint`.
  */
 import { type ChangeActor, recordChange } from "../change-log/service.ts";
+import { rebindApiKeysToPatKey } from "../identity/store.ts";
 import { type CoreDeps, inTransaction } from "../lib/deps.ts";
 import { conflict, notFound } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
@@ -102,6 +103,56 @@ export function updatePatKey(deps: CoreDeps, actor: ChangeActor, id: string, inp
   });
   deps.invalidateLookups();
   return presentPatKey(row);
+}
+
+export const PAT_ROTATION_OVERLAP_MS = 48 * 60 * 60 * 1000;
+
+/**
+ * Replaces a PAT key's secret with a successor record (same label and limits) that org API
+ * keys bound to the old one now use. The old record turns ROTATED and expires after 48 hours;
+ * its usage history stays with it, so the successor's month starts at zero spend.
+ */
+export function rotatePatKey(deps: CoreDeps, actor: ChangeActor, id: string, key: string) {
+  const now = deps.clock.now();
+  const successor = inTransaction(deps, () => {
+    const before = store.findPatKey(deps.db, actor.orgId, id);
+    if (!before) throw notFound(`PAT key ${id}`);
+    if (before.status !== "ACTIVE") throw conflict(`PAT key ${id} is ${before.status}, not ACTIVE`);
+
+    const rotated = {
+      status: "ROTATED" as const,
+      expiresAt: now + PAT_ROTATION_OVERLAP_MS,
+      updatedAt: now,
+    };
+    store.updatePatKey(deps.db, actor.orgId, id, rotated);
+    const nextId = newId("pat", now);
+    const next: store.PatKeyRow = {
+      ...before,
+      id: nextId,
+      secret: deps.vault.seal(patKeySealContext(actor.orgId, nextId), key),
+      keyHint: secretHint(key),
+      status: "ACTIVE",
+      expiresAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    store.insertPatKey(deps.db, next);
+    const rebound = rebindApiKeysToPatKey(deps.db, actor.orgId, id, nextId, now);
+    recordChange(deps.db, deps.clock, actor, {
+      action: "pat_key.rotated",
+      targetType: "pat_key",
+      targetId: id,
+      before: presentPatKey(before),
+      after: {
+        ...presentPatKey({ ...before, ...rotated }),
+        successor_id: nextId,
+        rebound_api_key_ids: rebound,
+      },
+    });
+    return next;
+  });
+  deps.invalidateLookups();
+  return presentPatKey(successor);
 }
 
 /** Revocation is permanent; the row stays so usage history keeps its key. */
