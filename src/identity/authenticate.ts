@@ -5,7 +5,7 @@
  * token by shape, never by position alone. Lookups hit an in-memory cache keyed by key hash.
  */
 import type { CoreDeps } from "../lib/deps.ts";
-import { unauthenticated } from "../lib/errors.ts";
+import { KestraError, unauthenticated } from "../lib/errors.ts";
 import type { LookupCache } from "../lib/lookup-cache.ts";
 import { hashApiKey, hashesMatch, looksLikeApiKey } from "./api-key-secret.ts";
 import * as store from "./store.ts";
@@ -30,6 +30,17 @@ export interface CachedKey {
 
 export interface IdentityDeps extends CoreDeps {
   apiKeyCache: LookupCache<CachedKey>;
+}
+
+/** A key we know but refuse (revoked, expired, disabled user): its org can audit the refusal. */
+export class RefusedKeyError extends KestraError {
+  constructor(
+    message: string,
+    readonly orgId: string,
+    readonly apiKeyId: string,
+  ) {
+    super("authentication_error", message);
+  }
 }
 
 export function presentedOrgKey(headers: Headers): { key: string; style: KeyStyle } {
@@ -59,11 +70,12 @@ export function authenticateOrgKey(deps: IdentityDeps, headers: Headers): Princi
     throw unauthenticated("invalid org API key");
 
   const { row } = cached;
-  if (row.status === "REVOKED") throw unauthenticated("this org API key has been revoked");
+  const refuse = (message: string) => new RefusedKeyError(message, row.orgId, row.id);
+  if (row.status === "REVOKED") throw refuse("this org API key has been revoked");
   if (row.expiresAt !== null && row.expiresAt <= deps.clock.now()) {
-    throw unauthenticated("this org API key has expired");
+    throw refuse("this org API key has expired");
   }
-  if (!cached.userActive) throw unauthenticated("the user of this org API key is disabled");
+  if (!cached.userActive) throw refuse("the user of this org API key is disabled");
 
   return {
     orgId: row.orgId,

@@ -19,7 +19,7 @@ export async function handleMcpPost(deps: GatewayDeps, raw: Request, request: Ga
       request.requestId,
     );
   }
-  const caller = admitCaller(deps, request);
+  const caller = await admitCaller(deps, request);
   const preflight = preflightRpc(await raw.text());
   if (!preflight.ok) {
     const { status, error, id } = preflight;

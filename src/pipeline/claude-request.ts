@@ -11,7 +11,7 @@ import { KestraError } from "../lib/errors.ts";
 import type { PatKeyRow } from "../pat-keys/store.ts";
 import { type Decision, decideMessages, type MessagesRequestFacts } from "../policy/decide.ts";
 import { loadPermissions } from "../policy/permissions.ts";
-import { auditOrRefuse } from "./audit-or-refuse.ts";
+import { auditOrRefuse, auditRefusal } from "./audit-or-refuse.ts";
 import { forwardToClaude } from "./claude-forward.ts";
 import { readClaudeRequestFacts } from "./claude-request-facts.ts";
 import type { GatewayDeps, GatewayRequest } from "./deps.ts";
@@ -27,10 +27,7 @@ export interface ClaudeRequest extends GatewayRequest {
 }
 
 export async function governClaudeRequest(deps: GatewayDeps, request: ClaudeRequest) {
-  const principal = authenticateOrgKey(deps, request.headers);
-  Object.assign(request.logFields, { org_id: principal.orgId, actor: principal.apiKeyId });
-  const device = checkDevice(principal, request.headers);
-  const credential = resolvePatCredential(deps, principal);
+  const { principal, device, credential } = await admit(deps, request);
   request.onAdmitted();
   const body = await request.readBody();
   const facts = readClaudeRequestFacts(request.method, request.path, body);
@@ -77,6 +74,30 @@ export async function governClaudeRequest(deps: GatewayDeps, request: ClaudeRequ
     maxTokens: first?.maxTokens ?? null,
     reservation,
   });
+}
+
+/** Identity, device and credential; a refusal of a known key or org is audited. */
+async function admit(deps: GatewayDeps, request: ClaudeRequest) {
+  let principal: Principal | undefined;
+  try {
+    principal = authenticateOrgKey(deps, request.headers);
+    Object.assign(request.logFields, { org_id: principal.orgId, actor: principal.apiKeyId });
+    const device = checkDevice(principal, request.headers);
+    return { principal, device, credential: resolvePatCredential(deps, principal) };
+  } catch (error) {
+    await auditRefusal(deps, error, {
+      orgId: principal?.orgId,
+      requestId: request.requestId,
+      product: "pat",
+      type: "admission",
+      target: `${request.method} ${request.path}`,
+      apiKeyId: principal?.apiKeyId ?? null,
+      userId: principal?.userId ?? null,
+      ip: request.ip,
+      detail: { path: request.path },
+    });
+    throw error;
+  }
 }
 
 /** Every message request must pass; the first refusal decides. */

@@ -15,7 +15,7 @@ import { checkDevice, type DeviceVerdict } from "../device/check.ts";
 import { authenticateOrgKey, type Principal } from "../identity/authenticate.ts";
 import { decideToolCall } from "../policy/decide.ts";
 import { loadPermissions } from "../policy/permissions.ts";
-import { auditOrRefuse } from "./audit-or-refuse.ts";
+import { auditOrRefuse, auditRefusal } from "./audit-or-refuse.ts";
 import type { GatewayDeps, GatewayRequest } from "./deps.ts";
 
 export interface AdmittedCaller {
@@ -23,11 +23,26 @@ export interface AdmittedCaller {
   device: DeviceVerdict;
 }
 
-export function admitCaller(deps: GatewayDeps, request: GatewayRequest): AdmittedCaller {
-  const principal = authenticateOrgKey(deps, request.headers);
-  Object.assign(request.logFields, { org_id: principal.orgId, actor: principal.apiKeyId });
-  request.onAdmitted();
-  return { principal, device: checkDevice(principal, request.headers) };
+/** Identity and device, once per HTTP request; a refused known key is audited. */
+export async function admitCaller(
+  deps: GatewayDeps,
+  request: GatewayRequest,
+): Promise<AdmittedCaller> {
+  try {
+    const principal = authenticateOrgKey(deps, request.headers);
+    Object.assign(request.logFields, { org_id: principal.orgId, actor: principal.apiKeyId });
+    request.onAdmitted();
+    return { principal, device: checkDevice(principal, request.headers) };
+  } catch (error) {
+    await auditRefusal(deps, error, {
+      requestId: request.requestId,
+      product: "mcp",
+      type: "admission",
+      target: "POST /v1/mcp",
+      ip: request.ip,
+    });
+    throw error;
+  }
 }
 
 export interface ListedTool {

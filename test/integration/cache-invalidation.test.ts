@@ -55,5 +55,14 @@ describe("hot-path caches follow admin changes at once", () => {
     await appliance.admin.call("DELETE", `/api-keys/${keyAnswer.body.id}`);
 
     expect(await listTools(key)).toBe(401);
+    const audit = await appliance.admin.call("GET", "/audit?type=admission");
+    expect(audit.body.data).toContainEqual(
+      expect.objectContaining({
+        decision: "denied",
+        reason: "authentication_error",
+        actor: keyAnswer.body.id,
+        product: "mcp",
+      }),
+    );
   });
 });
