@@ -99,7 +99,7 @@ describe("tap on a stream that goes wrong", () => {
     });
   }
 
-  test("an upstream that breaks mid-event ends with whole events and a well-formed error event", async () => {
+  test("an upstream that breaks mid-event ends with whole events, then an error", async () => {
     const reports: string[] = [];
     let pulls = 0;
     const source = new ReadableStream<Uint8Array>({
@@ -114,15 +114,12 @@ describe("tap on a stream that goes wrong", () => {
 
     expect(text.startsWith(start)).toBe(true);
     expect(text).not.toContain('"content_bl');
-    expect(
-      text.endsWith(
-        '"type":"upstream_error","message":"The connection to the Anthropic API broke mid-stream"}}\n\n',
-      ),
-    ).toBe(true);
+    const message = "The connection to the Anthropic API broke mid-stream";
+    expect(text.endsWith(`"type":"upstream_error","message":"${message}"}}\n\n`)).toBe(true);
     expect(reports).toEqual(["upstream_error:5"]);
   });
 
-  test("an upstream that goes silent is cut after the idle timeout with an error event", async () => {
+  test("an upstream that goes silent is cut after the idle timeout", async () => {
     const reports: string[] = [];
     const source = new ReadableStream<Uint8Array>({
       start(controller) {

@@ -16,10 +16,13 @@ export type UsageTotals = { [K in keyof typeof totals]: number };
 
 /** What a PAT key's calls in [start, end) cost (settled) and hold (still reserved). */
 export function patKeyAccount(db: Db, patKeyId: string, startMs: number, endMs: number) {
+  const isReserved = sql`${usageRecords.outcome} = 'reserved'`;
   const row = db
     .select({
-      spentUsd: sql<number>`coalesce(sum(case when ${usageRecords.outcome} = 'reserved' then 0 else ${usageRecords.costUsd} end), 0)`,
-      reservedUsd: sql<number>`coalesce(sum(case when ${usageRecords.outcome} = 'reserved' then ${usageRecords.reservedUsd} else 0 end), 0)`,
+      spentUsd: sql<number>`coalesce(sum(case when ${isReserved} then 0
+        else ${usageRecords.costUsd} end), 0)`,
+      reservedUsd: sql<number>`coalesce(sum(case when ${isReserved}
+        then ${usageRecords.reservedUsd} else 0 end), 0)`,
     })
     .from(usageRecords)
     .where(

@@ -145,7 +145,7 @@ describe("PAT pipeline", () => {
     expect(legacy).toMatchObject({ type: "policy_denied", reason: "model_not_allowed" });
   });
 
-  test("an upstream error that echoes the real key reaches the client with the key's hint", async () => {
+  test("an upstream error echoing the real key reaches the client with its hint", async () => {
     const echo = Bun.serve({
       hostname: "127.0.0.1",
       port: 0,

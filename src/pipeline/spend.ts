@@ -43,8 +43,9 @@ export function reserveSpend(
   if (result.ok)
     return { decision: { allowed: true, rule: null }, reservation: result.reservation };
 
-  const spent = result.spentUsd.toFixed(2);
+  const spent = `$${result.spentUsd.toFixed(2)} spent`;
   const reached = cap !== null && result.spentUsd >= cap;
+  const limit = `the monthly spend cap of $${cap}`;
   return {
     reservation: null,
     decision: {
@@ -52,8 +53,8 @@ export function reserveSpend(
       reason: "spend_cap_reached",
       rule: "pat_key.monthly_spend_cap_usd",
       message: reached
-        ? `Access denied: the monthly spend cap of $${cap} for this PAT key is reached ($${spent} spent)`
-        : `Access denied: this request could pass the monthly spend cap of $${cap} ($${spent} spent)`,
+        ? `Access denied: ${limit} for this PAT key is reached (${spent})`
+        : `Access denied: this request could pass ${limit} (${spent})`,
     },
   };
 }

@@ -29,7 +29,15 @@ export function buildApp(deps: AppDeps) {
           path: "/api/v1/docs",
           specPath: "/api/v1/openapi.json",
           documentation: {
-            info: { title: "Kestra Fortress admin API", version: VERSION },
+            info: {
+              title: "Kestra Fortress admin API",
+              version: VERSION,
+              description:
+                "Configure the appliance: users, roles, org API keys, PAT keys, connectors, " +
+                "audit and usage. Log in with POST /api/v1/auth/token and send the token as " +
+                "Authorization: Bearer. Errors use the envelope {type, error: {type, message, " +
+                "code, reason?}, request_id}.",
+            },
             components: {
               securitySchemes: {
                 adminJwt: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
