@@ -18,7 +18,11 @@ afterEach(async () => {
   await fake.stop();
 });
 
-function run(name: string, args: Record<string, unknown>): Promise<ActionOutcome> {
+function run(
+  name: string,
+  args: Record<string, unknown>,
+  http = createHttpClient(),
+): Promise<ActionOutcome> {
   const action = zendeskConnector.actions.find((candidate) => candidate.name === name);
   if (!action) throw new Error(`no action ${name}`);
   const credentials = {
@@ -28,7 +32,7 @@ function run(name: string, args: Record<string, unknown>): Promise<ActionOutcome
   return action.run({
     args,
     config: { baseUrl: fake.url, credentials, settings: {} },
-    http: createHttpClient(),
+    http,
   });
 }
 
@@ -234,4 +238,24 @@ test("only reads are readOnly, and delete and update are marked destructive", ()
     { name: "update_ticket", readOnly: false, destructive: true },
     { name: "delete_ticket", readOnly: false, destructive: true },
   ]);
+});
+
+describe("zendesk__list_tickets without the Search API", () => {
+  test("filters one page of tickets by status and assignee id instead", async () => {
+    const noSearch = createHttpClient({
+      fetch: (url, init) =>
+        url.includes("/search.json")
+          ? Promise.resolve(Response.json({ error: "InvalidEndpoint" }, { status: 404 }))
+          : fetch(url, init),
+    });
+    const all = dataOf(await run("list_tickets", { limit: 100 })).tickets as { status: string }[];
+
+    const open = dataOf(await run("list_tickets", { status: "open" }, noSearch));
+    const byEmail = await run("list_tickets", { assignee: "agent@example.com" }, noSearch);
+
+    const expected = all.filter((ticket) => ticket.status === "open");
+    expect(open.tickets).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(byEmail).toMatchObject({ ok: false, status: 404 });
+  });
 });

@@ -26,7 +26,17 @@ const status = z.enum(TICKET_STATUSES);
 function trimTicket(ticket: Ticket) {
   const { id, subject, status, priority, assignee_id, requester_id, created_at, updated_at } =
     ticket;
-  return { id, subject, status, priority, assignee_id, requester_id, created_at, updated_at };
+  const orNull = <T>(value: T | null | undefined) => value ?? null;
+  return {
+    id,
+    subject: orNull(subject),
+    status: orNull(status),
+    priority: orNull(priority),
+    assignee_id: orNull(assignee_id),
+    requester_id: orNull(requester_id),
+    created_at: orNull(created_at),
+    updated_at: orNull(updated_at),
+  };
 }
 
 const listTicketsInput = z.object({
@@ -65,8 +75,38 @@ async function listAllTickets(limit: string, context: ZendeskContext) {
   });
   return outcome(result, (body) => ({
     tickets: body.tickets.map(trimTicket),
-    has_more: body.meta.has_more,
+    has_more: body.meta?.has_more ?? Boolean(body.next_page),
   }));
+}
+
+/**
+ * Without the Search API (a 404: some Zendesk-compatible servers lack it), a status or id
+ * filter is applied to one page of up to 100 tickets instead; has_more then says whether
+ * Zendesk holds more tickets than that page.
+ */
+async function filterOnePage(args: ListTicketsArgs, limit: number, context: ZendeskContext) {
+  const assignee = args.assignee;
+  const byId = assignee === undefined || assignee === "none" || /^\d+$/.test(assignee);
+  if (!byId) return undefined;
+  const result = await callZendesk(context, {
+    method: "GET",
+    path: "/tickets.json",
+    query: { "page[size]": "100" },
+    answer: ticketPageSchema,
+  });
+  return outcome(result, (body) => {
+    const wanted = (ticket: Ticket) =>
+      (args.status === undefined || ticket.status === args.status) &&
+      (assignee === undefined ||
+        (assignee === "none"
+          ? ticket.assignee_id == null
+          : ticket.assignee_id === Number(assignee)));
+    const matching = body.tickets.filter(wanted);
+    return {
+      tickets: matching.slice(0, limit).map(trimTicket),
+      has_more: matching.length > limit || (body.meta?.has_more ?? Boolean(body.next_page)),
+    };
+  });
 }
 
 async function searchTickets(args: ListTicketsArgs, limit: string, context: ZendeskContext) {
@@ -79,6 +119,9 @@ async function searchTickets(args: ListTicketsArgs, limit: string, context: Zend
     query: { query: terms.join(" "), per_page: limit },
     answer: searchPageSchema,
   });
+  if (!result.ok && result.status === 404) {
+    return (await filterOnePage(args, Number(limit), context)) ?? result;
+  }
   return outcome(result, (body) => ({
     tickets: body.results.flatMap((item) => {
       const ticket = item.result_type === "ticket" ? ticketSchema.safeParse(item) : undefined;

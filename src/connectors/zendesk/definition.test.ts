@@ -120,6 +120,25 @@ describe("connection test", () => {
     ]);
   });
 
+  test("without users/me (a 404), reading one ticket proves the credential instead", async () => {
+    const noSelfEndpoint = createHttpClient({
+      fetch: (url, init) =>
+        url.includes("/users/me.json")
+          ? Promise.resolve(Response.json({ error: "InvalidEndpoint" }, { status: 404 }))
+          : fetch(url, init),
+    });
+
+    const outcome = await testWith(
+      { oauth_token: FAKE_ZENDESK_DEFAULTS.oauthToken },
+      noSelfEndpoint,
+    );
+    const failing = await testWith({ oauth_token: "expired" }, noSelfEndpoint);
+
+    expect(outcome).toEqual({ ok: true, data: { tickets_readable: true } });
+    expect(fake.requests.at(-1)?.path).toBe("/api/v2/tickets.json");
+    expect(failing).toMatchObject({ ok: false, status: 401 });
+  });
+
   test("fails on a 401", async () => {
     const outcome = await testWith({ oauth_token: "expired" });
 

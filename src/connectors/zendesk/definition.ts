@@ -8,7 +8,12 @@ import { describeIssues } from "../../lib/zod-issues.ts";
 import type { ActionOutcome, ConnectorDefinition } from "../types.ts";
 import { zendeskActions } from "./actions.ts";
 import { callZendesk, type ZendeskContext } from "./client.ts";
-import { selfAnswerSchema, zendeskCredentialsSchema, zendeskSettingsSchema } from "./schema.ts";
+import {
+  selfAnswerSchema,
+  ticketListProbeSchema,
+  zendeskCredentialsSchema,
+  zendeskSettingsSchema,
+} from "./schema.ts";
 
 export const zendeskConnector: ConnectorDefinition = {
   type: "zendesk",
@@ -64,6 +69,9 @@ async function testZendeskConnection(context: ZendeskContext): Promise<ActionOut
     path: "/users/me.json",
     answer: selfAnswerSchema,
   });
+  // Some Zendesk-compatible servers (and proxies in front of Zendesk) have no users/me;
+  // reading one ticket proves the same: the credential works and may read tickets.
+  if (!result.ok && result.status === 404) return testByReadingOneTicket(context);
   if (!result.ok) return result;
 
   const { id, name, email, role } = result.body.user;
@@ -81,5 +89,15 @@ async function testZendeskConnection(context: ZendeskContext): Promise<ActionOut
       message: "The Zendesk user is an end user; ticket actions need an agent or admin",
     };
   }
-  return { ok: true, data: { user: { id, name, email, role } } };
+  return { ok: true, data: { user: { id, name: name ?? null, email: email ?? null, role } } };
+}
+
+async function testByReadingOneTicket(context: ZendeskContext): Promise<ActionOutcome> {
+  const result = await callZendesk(context, {
+    method: "GET",
+    path: "/tickets.json",
+    query: { "page[size]": "1" },
+    answer: ticketListProbeSchema,
+  });
+  return result.ok ? { ok: true, data: { tickets_readable: true } } : result;
 }

@@ -56,15 +56,16 @@ export const zendeskSettingsSchema = z.strictObject({
 });
 
 /** The ticket fields every answer has; the rest passes through untouched. */
+/** Only `id` is required: a field Zendesk leaves out (or a compatible server lacks) is null. */
 export const ticketSchema = z.looseObject({
   id: z.number(),
-  subject: z.string().nullable(),
-  status: z.string(),
-  priority: z.string().nullable(),
-  assignee_id: z.number().nullable(),
-  requester_id: z.number().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
+  subject: z.string().nullish(),
+  status: z.string().nullish(),
+  priority: z.string().nullish(),
+  assignee_id: z.number().nullish(),
+  requester_id: z.number().nullish(),
+  created_at: z.string().nullish(),
+  updated_at: z.string().nullish(),
 });
 
 export type Ticket = z.infer<typeof ticketSchema>;
@@ -72,10 +73,15 @@ export type Ticket = z.infer<typeof ticketSchema>;
 export const ticketAnswerSchema = z.object({ ticket: ticketSchema });
 
 /** Cursor pagination (developer.zendesk.com/api-reference/introduction/pagination). */
+/** A ticket page, cursor style (`meta.has_more`) or offset style (`next_page`). */
 export const ticketPageSchema = z.object({
   tickets: z.array(ticketSchema),
-  meta: z.object({ has_more: z.boolean() }),
+  meta: z.object({ has_more: z.boolean() }).optional(),
+  next_page: z.string().nullish(),
 });
+
+/** Any ticket list, cursor or offset style: enough to prove tickets can be read. */
+export const ticketListProbeSchema = z.object({ tickets: z.array(z.unknown()) });
 
 /** `GET /search.json`: offset pagination, `next_page` is null on the last page. */
 export const searchPageSchema = z.object({
@@ -87,9 +93,9 @@ export const searchPageSchema = z.object({
 export const selfAnswerSchema = z.object({
   user: z.looseObject({
     id: z.number().nullable(),
-    name: z.string().nullable(),
-    email: z.string().nullable(),
-    role: z.string(),
+    name: z.string().nullable().optional(),
+    email: z.string().nullable().optional(),
+    role: z.string().optional(),
   }),
 });
 
