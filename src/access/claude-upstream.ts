@@ -5,7 +5,7 @@
  * `x-kestra-request-id` is added. The upstream's own errors pass through as they are.
  */
 import type { KeyStyle } from "../identity/authenticate.ts";
-import { upstreamError, upstreamTimeout } from "../lib/errors.ts";
+import { KestraError, upstreamError, upstreamTimeout } from "../lib/errors.ts";
 
 /** RFC 9110 §7.6.1 hop-by-hop fields, plus what the proxy itself must own. */
 const DROPPED_REQUEST_HEADERS = new Set([
@@ -79,6 +79,40 @@ export function relayedResponseHeaders(upstream: Headers, requestId: string): He
   });
   headers.set("x-kestra-request-id", requestId);
   return headers;
+}
+
+const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Reads an upstream error body whole (they are small JSON), bounded in time and size: an
+ * upstream that stalls or breaks mid-body becomes a 504 or 502 rather than a hung request.
+ */
+export async function readErrorBody(response: Response, timeoutMs: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  try {
+    while (size < MAX_ERROR_BODY_BYTES) {
+      const result = await Promise.race([reader.read(), timedOut]);
+      if (result === "timeout")
+        throw upstreamTimeout("The Anthropic API stopped sending its answer");
+      if (result.done) break;
+      chunks.push(result.value);
+      size += result.value.length;
+    }
+  } catch (error) {
+    if (error instanceof KestraError) throw error;
+    throw upstreamError("The connection to the Anthropic API broke", error);
+  } finally {
+    clearTimeout(timer);
+    void reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString("utf8");
 }
 
 export async function callClaudeUpstream(call: UpstreamCall): Promise<Response> {

@@ -3,7 +3,11 @@
  * that holds the spend reservation), forwards the call with the real key, relays the answer
  * and settles usage and spend when it ends.
  */
-import { callClaudeUpstream, relayedResponseHeaders } from "../access/claude-upstream.ts";
+import {
+  callClaudeUpstream,
+  readErrorBody,
+  relayedResponseHeaders,
+} from "../access/claude-upstream.ts";
 import { type StreamOutcome, type TokenUsage, tapUsage } from "../access/usage-tap.ts";
 import { type DecisionRecord, settleUsage } from "../audit/service.ts";
 import type { PatCredential } from "../credential/pat-credential.ts";
@@ -28,10 +32,12 @@ export interface AllowedClaudeCall {
   reservation: Reservation | null;
 }
 
-interface Settlement {
+export interface Settlement {
   auditId: string;
   call: AllowedClaudeCall;
   startedAt: number;
+  /** Set by the first settle; every later one is a no-op. */
+  settled: boolean;
 }
 
 export async function forwardToClaude(deps: GatewayDeps, call: AllowedClaudeCall) {
@@ -60,31 +66,38 @@ export async function forwardToClaude(deps: GatewayDeps, call: AllowedClaudeCall
     throw error;
   }
 
-  const settlement: Settlement = { auditId, call, startedAt: deps.clock.now() };
-  const secret = call.credential.reveal();
-  let upstream: Response;
+  const settlement: Settlement = { auditId, call, startedAt: deps.clock.now(), settled: false };
+  deps.inFlightCalls.add(settlement);
   try {
-    upstream = await callClaudeUpstream({
-      upstreamUrl: deps.pat.upstreamUrl,
-      path: request.path,
-      search: request.search,
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      credential: secret,
-      keyStyle: principal.keyStyle,
-      headersTimeoutMs: deps.pat.upstreamTimeoutMs,
-      clientSignal: request.signal,
-    });
+    return await relay(deps, settlement);
   } catch (error) {
+    // Whatever broke after the decision committed, the reservation must not outlive the call.
     const status = error instanceof KestraError ? error.status : 502;
     settle(deps, settlement, status, null, "upstream_error");
     throw error;
   }
+}
+
+async function relay(deps: GatewayDeps, settlement: Settlement): Promise<Response> {
+  const { call } = settlement;
+  const { request, principal } = call;
+  const secret = call.credential.reveal();
+  const upstream = await callClaudeUpstream({
+    upstreamUrl: deps.pat.upstreamUrl,
+    path: request.path,
+    search: request.search,
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    credential: secret,
+    keyStyle: principal.keyStyle,
+    headersTimeoutMs: deps.pat.upstreamTimeoutMs,
+    clientSignal: request.signal,
+  });
 
   const headers = relayedResponseHeaders(upstream.headers, request.requestId);
   if (!upstream.ok) {
-    const text = scrubCredential(await upstream.text(), secret);
+    const text = scrubCredential(await readErrorBody(upstream, deps.pat.upstreamTimeoutMs), secret);
     settle(deps, settlement, upstream.status, null, "upstream_error");
     return new Response(text, { status: upstream.status, headers });
   }
@@ -118,6 +131,9 @@ function settle(
   usage: TokenUsage | null,
   outcome: StreamOutcome,
 ): void {
+  if (settlement.settled) return;
+  settlement.settled = true;
+  deps.inFlightCalls.delete(settlement);
   const { call, auditId, startedAt } = settlement;
   const { reservation } = call;
   if (!reservation) return;

@@ -30,6 +30,7 @@ function gateway(overrides: Partial<GatewayDeps> = {}) {
     ...caches,
     invalidateLookups: () => clearLookupCaches(caches),
     http: createHttpClient(),
+    inFlightCalls: new Set(),
     spendLedger: new SpendLedger(deps.clock, (patKeyId, startMs, endMs) =>
       patKeyAccount(deps.db, patKeyId, startMs, endMs),
     ),
@@ -224,6 +225,40 @@ describe("PAT pipeline", () => {
     };
     expect(row.outcome).toBe("aborted");
     expect(row.cost_usd).toBeCloseTo((row.input_tokens * 3 + BODY.max_tokens * 15) / 1e6, 12);
+  });
+
+  test("an error body that stalls is a 504 and releases the spend reservation", async () => {
+    const stalling = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode('{"type":"error",'));
+            },
+          }),
+          { status: 500, headers: { "content-type": "application/json" } },
+        ),
+    });
+    const { deps, key } = gateway({
+      pat: { upstreamUrl: stalling.url.origin, upstreamTimeoutMs: 200 },
+    });
+    deps.sqlite.run("UPDATE pat_keys SET monthly_spend_cap_usd = 5");
+    deps.invalidateLookups();
+
+    const result = await governClaudeRequest(deps, messagesRequest(key, BODY)).catch(
+      (error) => error,
+    );
+    await stalling.stop(true);
+    deps.writes.flush();
+
+    expect(result).toMatchObject({ type: "upstream_timeout", status: 504 });
+    expect(deps.inFlightCalls.size).toBe(0);
+    expect(deps.sqlite.query("SELECT outcome, cost_usd FROM usage_records").get()).toEqual({
+      outcome: "upstream_error",
+      cost_usd: 0,
+    });
   });
 
   test("a body that is not JSON is a 400 naming the problem", async () => {

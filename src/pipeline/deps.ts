@@ -15,9 +15,17 @@ export interface GatewayDeps extends CoreDeps {
   connectorCache: LookupCache<readonly ActiveConnector[]>;
   http: HttpClient;
   spendLedger: SpendLedger;
+  /** Claude calls forwarded but not yet settled; a graceful stop waits for them. */
+  inFlightCalls: Set<object>;
   pat: { upstreamUrl: string; upstreamTimeoutMs: number };
   /** Origins (`scheme://host:port`) whose browsers may call the MCP endpoint. */
   mcpAllowedOrigins: ReadonlySet<string>;
+}
+
+/** Waits (bounded) until every forwarded call has settled its usage and spend. */
+export async function waitForSettlements(calls: Set<object>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (calls.size > 0 && Date.now() < deadline) await Bun.sleep(10);
 }
 
 export function createLookupCaches() {

@@ -19,7 +19,7 @@ import type { Logger } from "../lib/logger.ts";
 import { SpendLedger } from "../metering/spend-ledger.ts";
 import { patKeyAccount } from "../metering/store.ts";
 import { bootstrapDefaultOrg } from "../orgs/bootstrap.ts";
-import { clearLookupCaches, createLookupCaches } from "../pipeline/deps.ts";
+import { clearLookupCaches, createLookupCaches, waitForSettlements } from "../pipeline/deps.ts";
 import {
   deriveTokenSigningKey,
   ensureMasterKeyFile,
@@ -44,6 +44,7 @@ export interface RunningAppliance {
 }
 
 export const DATABASE_FILE = "kestra.db";
+const SETTLEMENT_WAIT_MS = 2000;
 
 function prepareMasterKey(config: Config, databaseIsNew: boolean, logger: Logger): Uint8Array {
   if (!existsSync(config.master_key_file)) {
@@ -117,6 +118,7 @@ export async function startAppliance(options: StartOptions): Promise<RunningAppl
     ),
     contexts: new RequestContexts(),
     loginThrottle: new LoginThrottle(clock),
+    inFlightCalls: new Set(),
     spendLedger: new SpendLedger(clock, (patKeyId, startMs, endMs) =>
       patKeyAccount(database.db, patKeyId, startMs, endMs),
     ),
@@ -135,6 +137,8 @@ export async function startAppliance(options: StartOptions): Promise<RunningAppl
     urls: servers.map((server) => server.url),
     async stop() {
       await Promise.all(servers.map((server) => server.stop()));
+      // Calls cut off by the stop settle as their streams are cancelled: let them finish.
+      await waitForSettlements(deps.inFlightCalls, SETTLEMENT_WAIT_MS);
       core.writes.flush();
       requestLog.close();
       database.close();
