@@ -133,6 +133,18 @@ describe("tap on a stream that goes wrong", () => {
     expect(reports).toEqual(["upstream_error:5"]);
   });
 
+  test("an upstream that closes mid-event gets an error event, not half an event", async () => {
+    const reports: string[] = [];
+    const source = new Response(start + partial).body as ReadableStream<Uint8Array>;
+
+    const text = await new Response(tapped(source, reports)).text();
+
+    expect(text.startsWith(start)).toBe(true);
+    expect(text).not.toContain('"content_bl');
+    expect(text).toContain("event: error");
+    expect(reports).toEqual(["upstream_error:5"]);
+  });
+
   test("a 200 stream carrying an error event is recorded as an upstream error", async () => {
     const reports: string[] = [];
     const body =

@@ -197,8 +197,12 @@ export function tapUsage(body: ReadableStream<Uint8Array>, options: TapOptions) 
             return;
           }
           if (result.done) {
-            const rest = framer?.drain();
-            if (rest && rest.length > 0) controller.enqueue(rest);
+            // An upstream that closes mid-event broke off; the client gets an error event, not
+            // half an event.
+            if (framer && !framer.atBoundary) {
+              fail(controller, new Error("stream ended mid-event"));
+              return;
+            }
             finish("completed");
             controller.close();
             return;

@@ -12,7 +12,10 @@ describe("request facts for policy", () => {
       bytes({ model: "m", max_tokens: 5 }),
     );
 
-    expect(facts).toEqual({ type: "messages", requests: [{ model: "m", maxTokens: 5 }] });
+    expect(facts).toEqual({
+      type: "messages",
+      requests: [{ model: "m", maxTokens: 5, bytes: 28 }],
+    });
   });
 
   test("a message batch yields every request in it, so none escapes the allowlist", () => {
@@ -26,6 +29,10 @@ describe("request facts for policy", () => {
     const facts = readClaudeRequestFacts("POST", "/v1/messages/batches", bytes(body));
 
     expect(facts.type).toBe("batch");
+    // Each request is sized by its own params, so one huge prompt cannot hide among small ones.
+    expect(facts.requests.map((request) => request.bytes)).toEqual(
+      body.requests.map((request) => JSON.stringify(request.params).length),
+    );
     expect(facts.requests.map((request) => request.model)).toEqual(["m1", "m2"]);
   });
 

@@ -10,10 +10,15 @@ import type { MessagesRequestFacts } from "../policy/decide.ts";
 
 export type ClaudeRequestType = "messages" | "count_tokens" | "batch" | "proxy";
 
+/** A message request as policy sees it, plus its size: the bound on its input tokens. */
+export interface MessageRequestFacts extends MessagesRequestFacts {
+  bytes: number;
+}
+
 export interface ClaudeRequestFacts {
   type: ClaudeRequestType;
   /** One entry per message request in the body; empty for paths that name no model. */
-  requests: MessagesRequestFacts[];
+  requests: MessageRequestFacts[];
 }
 
 const TYPE_BY_PATH: Record<string, ClaudeRequestType> = {
@@ -40,12 +45,13 @@ export function readClaudeRequestFacts(
   if (type === "proxy") return { type, requests: modelsNamedIn(body) };
 
   const parsed = parseJsonObject(body, "request body");
-  if (type !== "batch") return { type, requests: [messageFacts(parsed, "")] };
+  if (type !== "batch")
+    return { type, requests: [messageFacts(parsed, "", body?.byteLength ?? 0)] };
   return { type, requests: batchFacts(parsed) };
 }
 
 /** An unknown endpoint is forwarded, but any model its body names still meets policy. */
-function modelsNamedIn(body: ArrayBuffer | null): MessagesRequestFacts[] {
+function modelsNamedIn(body: ArrayBuffer | null): MessageRequestFacts[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(body ?? new ArrayBuffer(0)));
@@ -54,10 +60,10 @@ function modelsNamedIn(body: ArrayBuffer | null): MessagesRequestFacts[] {
   }
   if (!isObject(parsed)) return [];
   if (Array.isArray(parsed.requests)) return batchFacts(parsed);
-  return "model" in parsed ? [messageFacts(parsed, "")] : [];
+  return "model" in parsed ? [messageFacts(parsed, "", body?.byteLength ?? 0)] : [];
 }
 
-function batchFacts(parsed: Record<string, unknown>): MessagesRequestFacts[] {
+function batchFacts(parsed: Record<string, unknown>): MessageRequestFacts[] {
   const requests = parsed.requests;
   if (!Array.isArray(requests) || requests.length === 0) {
     throw invalidRequest("requests: expected a non-empty array");
@@ -66,11 +72,15 @@ function batchFacts(parsed: Record<string, unknown>): MessagesRequestFacts[] {
     const prefix = `requests.${index}.params.`;
     const params = isObject(entry) ? entry.params : undefined;
     if (!isObject(params)) throw invalidRequest(`requests.${index}.params: expected an object`);
-    return messageFacts(params, prefix);
+    return messageFacts(params, prefix, Buffer.byteLength(JSON.stringify(params)));
   });
 }
 
-function messageFacts(body: Record<string, unknown>, prefix: string): MessagesRequestFacts {
+function messageFacts(
+  body: Record<string, unknown>,
+  prefix: string,
+  bytes: number,
+): MessageRequestFacts {
   const { model, max_tokens: maxTokens } = body;
   if (typeof model !== "string" || model.length === 0) {
     throw invalidRequest(`${prefix}model: expected a string`);
@@ -78,7 +88,7 @@ function messageFacts(body: Record<string, unknown>, prefix: string): MessagesRe
   if (maxTokens !== undefined && typeof maxTokens !== "number") {
     throw invalidRequest(`${prefix}max_tokens: expected a number`);
   }
-  return { model, maxTokens: maxTokens ?? null };
+  return { model, maxTokens: maxTokens ?? null, bytes };
 }
 
 function parseJsonObject(body: ArrayBuffer | null, what: string): Record<string, unknown> {

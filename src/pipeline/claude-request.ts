@@ -34,7 +34,7 @@ export async function governClaudeRequest(deps: GatewayDeps, request: ClaudeRequ
 
   const rules = decideAll(deps, principal, credential.patKey, facts.requests);
   const spend = rules.allowed
-    ? reserveSpend(deps, credential.patKey, facts.type, facts.requests, body?.byteLength ?? 0)
+    ? reserveSpend(deps, credential.patKey, facts.type, facts.requests)
     : { decision: rules, reservation: null };
   const { decision, reservation } = spend;
 

@@ -8,8 +8,8 @@
 import { costUsd, priceFor, type TokenCounts, worstCaseCostUsd } from "../metering/prices.ts";
 import type { Reservation } from "../metering/spend-ledger.ts";
 import type { PatKeyRow } from "../pat-keys/store.ts";
-import type { Decision, MessagesRequestFacts } from "../policy/decide.ts";
-import type { ClaudeRequestType } from "./claude-request-facts.ts";
+import type { Decision } from "../policy/decide.ts";
+import type { ClaudeRequestType, MessageRequestFacts } from "./claude-request-facts.ts";
 import type { GatewayDeps } from "./deps.ts";
 
 /** Message Batches are billed at half the standard rates (Anthropic pricing). */
@@ -21,19 +21,17 @@ export function reserveSpend(
   deps: GatewayDeps,
   patKey: PatKeyRow,
   type: ClaudeRequestType,
-  requests: readonly MessagesRequestFacts[],
-  bodyBytes: number,
+  requests: readonly MessageRequestFacts[],
 ): SpendStep {
   if (type !== "messages" && type !== "batch") {
     return { decision: { allowed: true, rule: null }, reservation: null };
   }
   const now = deps.clock.now();
-  const perRequestBytes = bodyBytes / Math.max(1, requests.length);
   const discount = type === "batch" ? BATCH_DISCOUNT : 1;
   const worstCase = requests.reduce(
     (sum, request) =>
       sum +
-      worstCaseCostUsd(perRequestBytes, request.maxTokens ?? 0, priceFor(request.model, now)) *
+      worstCaseCostUsd(request.bytes, request.maxTokens ?? 0, priceFor(request.model, now)) *
         discount,
     0,
   );
