@@ -6,10 +6,14 @@
  */
 import * as mcpHttp from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { KestraError, toErrorResponse } from "../lib/errors.ts";
+import { readBodyWithin } from "../lib/read-body.ts";
 import type { GatewayDeps, GatewayRequest } from "../pipeline/deps.ts";
 import { admitCaller } from "../pipeline/tool-call.ts";
 import { preflightRpc } from "./preflight.ts";
 import { buildMcpServer } from "./server.ts";
+
+/** A JSON-RPC message to the gateway is small; tool arguments never need more than this. */
+const MAX_MCP_BODY_BYTES = 4 * 1024 * 1024;
 
 export async function handleMcpPost(deps: GatewayDeps, raw: Request, request: GatewayRequest) {
   const origin = raw.headers.get("origin");
@@ -20,7 +24,8 @@ export async function handleMcpPost(deps: GatewayDeps, raw: Request, request: Ga
     );
   }
   const caller = await admitCaller(deps, request);
-  const preflight = preflightRpc(await raw.text());
+  const body = await readBodyWithin(raw, MAX_MCP_BODY_BYTES);
+  const preflight = preflightRpc(new TextDecoder().decode(body));
   if (!preflight.ok) {
     const { status, error, id } = preflight;
     return new Response(JSON.stringify({ jsonrpc: "2.0", id, error }), {

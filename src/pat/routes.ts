@@ -4,9 +4,13 @@
  * The body is read raw, so what goes upstream is byte for byte what the client sent.
  */
 import { Elysia } from "elysia";
+import { readBodyWithin } from "../lib/read-body.ts";
 import { governClaudeRequest } from "../pipeline/claude-request.ts";
 import { type GatewayDeps, gatewayRequest } from "../pipeline/deps.ts";
 import type { RequestContexts } from "../server/request-context.ts";
+
+/** Anthropic's own limit for a Messages request (its 413 `request_too_large`). */
+export const MAX_MESSAGES_BODY_BYTES = 32 * 1024 * 1024;
 
 export function anthropicPath(pathname: string): string {
   return pathname.startsWith("/v1/v1/") ? pathname.slice(3) : pathname;
@@ -22,7 +26,8 @@ export function patRoutes(deps: GatewayDeps, contexts: RequestContexts) {
       method: request.method,
       path: anthropicPath(url.pathname),
       search: url.search,
-      readBody: async () => (hasBody ? await request.arrayBuffer() : null),
+      readBody: async () =>
+        hasBody ? await readBodyWithin(request, MAX_MESSAGES_BODY_BYTES) : null,
     });
   };
   return new Elysia({ name: "kestra.pat" })

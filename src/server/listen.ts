@@ -7,6 +7,7 @@
 import type { Server } from "bun";
 import type { Config } from "../config/schema.ts";
 import { KestraError, notFound, toErrorResponse } from "../lib/errors.ts";
+import { MAX_MESSAGES_BODY_BYTES } from "../pat/routes.ts";
 import type { AppDeps, buildApp } from "./app.ts";
 import { clientIp } from "./request-context.ts";
 
@@ -16,8 +17,6 @@ type Surface = "all" | "gateway" | "admin";
 /** Bun's own hard cap, above ours so that oversized bodies get our envelope, not a bare 413. */
 const MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
 const DRAIN_TIMEOUT_MS = 10_000;
-/** Anthropic's own limit for a Messages request (its 413 `request_too_large`). */
-const MAX_GOVERNED_BODY_BYTES = 32 * 1024 * 1024;
 const CANONICAL_ORIGIN = "http://kestra.internal";
 const UNAUTHENTICATED_IDLE_TIMEOUT_SECONDS = 30;
 const ADMIN_PATHS = /^\/(api|admin|scim|saml|oidc)(\/|$)|^\/$/;
@@ -130,7 +129,7 @@ function refuseAtEdge(surface: Surface, path: string, headers: Headers): KestraE
     return notFound("route");
   }
   const length = Number(headers.get("content-length") ?? 0);
-  if (length > MAX_GOVERNED_BODY_BYTES) {
+  if (length > MAX_MESSAGES_BODY_BYTES) {
     return new KestraError("request_too_large", "request body is larger than 32 MB");
   }
   return undefined;

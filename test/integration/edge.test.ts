@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connect } from "node:net";
-import { startTestAppliance, type TestAppliance } from "./appliance.ts";
+import { provisionSupportDesk, startTestAppliance, type TestAppliance } from "./appliance.ts";
 
 let appliance: TestAppliance;
 beforeAll(async () => {
@@ -39,6 +39,27 @@ describe("HTTP edge", () => {
     );
 
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
+  });
+
+  test("a chunked body over 32 MB is refused too, once it has been read that far", async () => {
+    const { orgKey } = await provisionSupportDesk(appliance);
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 33) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+
+    const response = await fetch(`${appliance.baseUrl}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": orgKey },
+      body,
+    });
+
+    expect(response.status).toBe(413);
+    expect(appliance.anthropic.requests).toHaveLength(0);
   });
 
   test("a body over 32 MB is refused with the contract's envelope", async () => {
