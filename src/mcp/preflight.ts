@@ -10,6 +10,7 @@ export type Preflight =
   | { ok: false; status: number; error: { code: number; message: string }; id: unknown };
 
 const JSONRPC_PARSE_ERROR = -32700;
+const JSONRPC_INVALID_REQUEST = -32600;
 
 export function preflightRpc(text: string): Preflight {
   let body: unknown;
@@ -23,7 +24,17 @@ export function preflightRpc(text: string): Preflight {
       id: null,
     };
   }
-  const problem = toolCallProblem(body);
+  if (Array.isArray(body)) {
+    // Batching was removed from MCP in 2025-06-18: a POST carries one message.
+    const error = {
+      code: JSONRPC_INVALID_REQUEST,
+      message: "Invalid Request: batches are not supported",
+    };
+    return { ok: false, status: 400, error, id: null };
+  }
+  // A notification (no id) gets no answer at all, so it is left to the SDK (202 Accepted).
+  const isRequest = typeof body === "object" && body !== null && "id" in body;
+  const problem = isRequest ? toolCallProblem(body) : undefined;
   if (!problem) return { ok: true, body };
   const id = (body as { id?: unknown }).id ?? null;
   return { ok: false, status: 200, error: { code: JSONRPC_INVALID_PARAMS, message: problem }, id };

@@ -63,6 +63,31 @@ describe("MCP wire format", () => {
     expect(wrongType.body.error.code).toBe(-32602);
   });
 
+  test("a JSON-RPC batch is refused: MCP carries one message per POST", async () => {
+    const { status, body } = await rpc([
+      call("zendesk__list_tickets"),
+      call("zendesk__get_ticket"),
+    ]);
+
+    expect(status).toBe(400);
+    expect(body.error.code).toBe(-32600);
+  });
+
+  test("a tools/call notification gets 202 and no answer", async () => {
+    const response = await fetch(`${appliance.baseUrl}/v1/mcp`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "x-api-key": orgKey,
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", method: "tools/call", params: {} }),
+    });
+
+    expect(response.status).toBe(202);
+    expect(await response.text()).toBe("");
+  });
+
   test("a body that is not JSON is -32700 Parse error with HTTP 400", async () => {
     const response = await fetch(`${appliance.baseUrl}/v1/mcp`, {
       method: "POST",
