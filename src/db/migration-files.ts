@@ -5,6 +5,7 @@
 import init from "../../migrations/0000_init.sql" with { type: "text" };
 import appendOnlyLogs from "../../migrations/0001_append_only_logs.sql" with { type: "text" };
 import spendReservations from "../../migrations/0002_spend_reservations.sql" with { type: "text" };
+import patKeyLineage from "../../migrations/0003_pat_key_lineage.sql" with { type: "text" };
 
 export interface MigrationFile {
   tag: string;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly MigrationFile[] = [
   { tag: "0000_init", sql: init },
   { tag: "0001_append_only_logs", sql: appendOnlyLogs },
   { tag: "0002_spend_reservations", sql: spendReservations },
+  { tag: "0003_pat_key_lineage", sql: patKeyLineage },
 ];

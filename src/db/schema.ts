@@ -115,10 +115,15 @@ export const patKeys = sqliteTable(
     monthlySpendCapUsd: real("monthly_spend_cap_usd"),
     status: text("status", { enum: ["ACTIVE", "ROTATED", "REVOKED"] }).notNull(),
     expiresAt: integer("expires_at"),
+    /**
+     * The first key of a rotation chain (null for that first key itself): spend caps count
+     * the whole chain's month, so rotating a key does not reset its spend.
+     */
+    lineageId: text("lineage_id"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (table) => [index("pat_keys_org").on(table.orgId)],
+  (table) => [index("pat_keys_org").on(table.orgId), index("pat_keys_lineage").on(table.lineageId)],
 );
 
 export const apiKeys = sqliteTable(

@@ -5,9 +5,10 @@
  */
 import type { CoreDeps } from "../lib/deps.ts";
 import { notFound } from "../lib/errors.ts";
+import { spendAccountOf } from "../pat-keys/service.ts";
 import { findPatKey } from "../pat-keys/store.ts";
 import { monthOf } from "./period.ts";
-import { type UsageTotals, usageGroupedBy } from "./store.ts";
+import { patKeyAccount, type UsageTotals, usageGroupedBy } from "./store.ts";
 
 const round = (usd: number) => Math.round(usd * 1_000_000) / 1_000_000;
 
@@ -38,13 +39,15 @@ export function getPatKeyUsage(deps: CoreDeps, orgId: string, patKeyId: string) 
   );
   const totals = presentTotals(byModel);
   const cap = patKey.monthlySpendCapUsd;
+  // The cap counts the whole rotation chain's month, not only this key's share of it.
+  const account = patKeyAccount(deps.db, spendAccountOf(patKey), period.startMs, period.endMs);
   return {
     pat_key_id: patKeyId,
     period: period.name,
     ...totals,
     monthly_spend_cap_usd: cap,
-    remaining_usd: cap === null ? null : round(Math.max(0, cap - totals.estimated_spend_usd)),
-    percent_of_cap: cap === null ? null : round((totals.estimated_spend_usd / cap) * 100),
+    remaining_usd: cap === null ? null : round(Math.max(0, cap - account.spentUsd)),
+    percent_of_cap: cap === null ? null : round((account.spentUsd / cap) * 100),
     by_model: byKey(byModel),
   };
 }

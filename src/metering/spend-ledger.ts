@@ -8,7 +8,8 @@ import type { Clock } from "../lib/clock.ts";
 import { monthOf } from "./period.ts";
 
 export interface Reservation {
-  patKeyId: string;
+  /** The spend account: a PAT key's id, or the first key of its rotation chain. */
+  accountId: string;
   period: string;
   amountUsd: number;
 }
@@ -22,8 +23,8 @@ interface Account {
   reservedUsd: number;
 }
 
-/** Loads what a PAT key's recorded calls (settled and reserved) cost in a month. */
-export type LoadAccount = (patKeyId: string, startMs: number, endMs: number) => Account;
+/** Loads what an account's recorded calls (settled and reserved) cost in a month. */
+export type LoadAccount = (accountId: string, startMs: number, endMs: number) => Account;
 
 export class SpendLedger {
   readonly #accounts = new Map<string, Account>();
@@ -36,29 +37,29 @@ export class SpendLedger {
   }
 
   /** Takes `amountUsd` against the cap, or refuses when it could take spend past the cap. */
-  reserve(patKeyId: string, capUsd: number | null, amountUsd: number): ReserveResult {
+  reserve(accountId: string, capUsd: number | null, amountUsd: number): ReserveResult {
     const period = monthOf(this.#clock.now());
-    const account = this.#account(patKeyId, period.name, period.startMs, period.endMs);
+    const account = this.#account(accountId, period.name, period.startMs, period.endMs);
     if (capUsd !== null && account.spentUsd + account.reservedUsd + amountUsd > capUsd) {
       return { ok: false, spentUsd: account.spentUsd, reservedUsd: account.reservedUsd };
     }
     account.reservedUsd += amountUsd;
-    return { ok: true, reservation: { patKeyId, period: period.name, amountUsd } };
+    return { ok: true, reservation: { accountId, period: period.name, amountUsd } };
   }
 
   /** Releases a reservation and books the call's real cost in the reservation's month. */
   settle(reservation: Reservation, costUsd: number): void {
-    const account = this.#accounts.get(`${reservation.patKeyId}:${reservation.period}`);
+    const account = this.#accounts.get(`${reservation.accountId}:${reservation.period}`);
     if (!account) return;
     account.reservedUsd = Math.max(0, account.reservedUsd - reservation.amountUsd);
     account.spentUsd += costUsd;
   }
 
-  #account(patKeyId: string, period: string, startMs: number, endMs: number): Account {
-    const key = `${patKeyId}:${period}`;
+  #account(accountId: string, period: string, startMs: number, endMs: number): Account {
+    const key = `${accountId}:${period}`;
     let account = this.#accounts.get(key);
     if (!account) {
-      account = this.#load(patKeyId, startMs, endMs);
+      account = this.#load(accountId, startMs, endMs);
       this.#accounts.set(key, account);
     }
     return account;

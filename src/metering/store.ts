@@ -1,7 +1,7 @@
 /** Reads of usage records for spend caps and the usage reports. */
-import { and, eq, gte, lt, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
-import { usageRecords } from "../db/schema.ts";
+import { patKeys, usageRecords } from "../db/schema.ts";
 
 const totals = {
   requests: sql<number>`count(*)`,
@@ -14,8 +14,15 @@ const totals = {
 
 export type UsageTotals = { [K in keyof typeof totals]: number };
 
-/** What a PAT key's calls in [start, end) cost (settled) and hold (still reserved). */
-export function patKeyAccount(db: Db, patKeyId: string, startMs: number, endMs: number) {
+/**
+ * What a spend account's calls in [start, end) cost (settled) and hold (still reserved). The
+ * account is a PAT key and every key rotated from it (`lineage_id`).
+ */
+export function patKeyAccount(db: Db, accountId: string, startMs: number, endMs: number) {
+  const chain = db
+    .select({ id: patKeys.id })
+    .from(patKeys)
+    .where(or(eq(patKeys.id, accountId), eq(patKeys.lineageId, accountId)));
   const isReserved = sql`${usageRecords.outcome} = 'reserved'`;
   const row = db
     .select({
@@ -27,7 +34,7 @@ export function patKeyAccount(db: Db, patKeyId: string, startMs: number, endMs: 
     .from(usageRecords)
     .where(
       and(
-        eq(usageRecords.patKeyId, patKeyId),
+        inArray(usageRecords.patKeyId, chain),
         gte(usageRecords.ts, startMs),
         lt(usageRecords.ts, endMs),
       ),

@@ -44,6 +44,41 @@ describe("PAT keys", () => {
     ).toBe(NEW);
   });
 
+  test("a rotated key's month still counts against its successor's spend cap", async () => {
+    const { deps, clock } = testCoreDeps();
+    const { insertUsageRecord } = await import("../audit/usage-store.ts");
+    const { patKeyAccount } = await import("../metering/store.ts");
+    const old = createPatKey(deps, TEST_ACTOR, {
+      label: "Prod",
+      key: OLD,
+      monthly_spend_cap_usd: 10,
+    });
+    insertUsageRecord(deps.db, {
+      auditId: "aud_1",
+      orgId: TEST_ORG,
+      ts: clock.now(),
+      product: "pat",
+      patKeyId: old.id,
+      model: "claude-sonnet-4-5",
+      statusCode: 200,
+      outcome: "completed",
+      inputTokens: 1,
+      outputTokens: 1,
+      cacheCreationInputTokens: 0,
+      cacheReadInputTokens: 0,
+      durationMs: 1,
+      costUsd: 4,
+      reservedUsd: 0,
+    });
+
+    const successor = rotatePatKey(deps, TEST_ACTOR, old.id, NEW);
+    const row = findPatKey(deps.db, TEST_ORG, successor.id);
+    const month = { start: clock.now() - 1000, end: clock.now() + 1000 };
+
+    expect(row?.lineageId).toBe(old.id);
+    expect(patKeyAccount(deps.db, row?.lineageId ?? "", month.start, month.end).spentUsd).toBe(4);
+  });
+
   test("only an ACTIVE key can be rotated, and the change log never holds either key", () => {
     const { deps } = testCoreDeps();
     const old = createPatKey(deps, TEST_ACTOR, { label: "Prod", key: OLD });

@@ -60,6 +60,7 @@ export function createPatKey(deps: CoreDeps, actor: ChangeActor, input: PatKeyCr
       monthlySpendCapUsd: input.monthly_spend_cap_usd ?? null,
       status: "ACTIVE",
       expiresAt: null,
+      lineageId: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -105,12 +106,17 @@ export function updatePatKey(deps: CoreDeps, actor: ChangeActor, id: string, inp
   return presentPatKey(row);
 }
 
+/** The spend account a PAT key's cap counts against: the first key of its rotation chain. */
+export function spendAccountOf(patKey: Pick<store.PatKeyRow, "id" | "lineageId">): string {
+  return patKey.lineageId ?? patKey.id;
+}
+
 export const PAT_ROTATION_OVERLAP_MS = 48 * 60 * 60 * 1000;
 
 /**
  * Replaces a PAT key's secret with a successor record (same label and limits) that org API
  * keys bound to the old one now use. The old record turns ROTATED and expires after 48 hours;
- * its usage history stays with it, so the successor's month starts at zero spend.
+ * its usage history stays with it, and both belong to one spend account for the cap.
  */
 export function rotatePatKey(deps: CoreDeps, actor: ChangeActor, id: string, key: string) {
   const now = deps.clock.now();
@@ -133,6 +139,7 @@ export function rotatePatKey(deps: CoreDeps, actor: ChangeActor, id: string, key
       keyHint: secretHint(key),
       status: "ACTIVE",
       expiresAt: null,
+      lineageId: spendAccountOf(before),
       createdAt: now,
       updatedAt: now,
     };

@@ -7,6 +7,7 @@
 
 import { costUsd, priceFor, type TokenCounts, worstCaseCostUsd } from "../metering/prices.ts";
 import type { Reservation } from "../metering/spend-ledger.ts";
+import { spendAccountOf } from "../pat-keys/service.ts";
 import type { PatKeyRow } from "../pat-keys/store.ts";
 import type { Decision } from "../policy/decide.ts";
 import type { ClaudeRequestType, MessageRequestFacts } from "./claude-request-facts.ts";
@@ -37,7 +38,7 @@ export function reserveSpend(
   );
 
   const cap = patKey.monthlySpendCapUsd;
-  const result = deps.spendLedger.reserve(patKey.id, cap, worstCase);
+  const result = deps.spendLedger.reserve(spendAccountOf(patKey), cap, worstCase);
   if (result.ok)
     return { decision: { allowed: true, rule: null }, reservation: result.reservation };
 
