@@ -23,24 +23,6 @@ export type UsageSettlement = Pick<
   | "costUsd"
 >;
 
-export const USAGE_COLUMNS = [
-  "auditId",
-  "orgId",
-  "ts",
-  "product",
-  "patKeyId",
-  "model",
-  "statusCode",
-  "outcome",
-  "inputTokens",
-  "outputTokens",
-  "cacheCreationInputTokens",
-  "cacheReadInputTokens",
-  "durationMs",
-  "costUsd",
-  "reservedUsd",
-] as const satisfies readonly (keyof UsageRecordRow)[];
-
 const SETTLEMENT_COLUMNS = [
   "model",
   "statusCode",
@@ -52,6 +34,16 @@ const SETTLEMENT_COLUMNS = [
   "durationMs",
   "costUsd",
 ] as const satisfies readonly (keyof UsageSettlement)[];
+
+export const USAGE_COLUMNS = [
+  "auditId",
+  "orgId",
+  "ts",
+  "product",
+  "patKeyId",
+  ...SETTLEMENT_COLUMNS,
+  "reservedUsd",
+] as const satisfies readonly (keyof UsageRecordRow)[];
 
 /** `update().set()` takes SQL values; these columns are plain numbers and text, no encoders. */
 function settlementPlaceholders() {

@@ -10,16 +10,21 @@ beforeAll(async () => {
 });
 afterAll(() => appliance.stop());
 
-async function rpc(body: unknown, headers: Record<string, string> = { "x-api-key": orgKey }) {
-  const response = await fetch(`${appliance.baseUrl}/v1/mcp`, {
+/** POSTs a raw body as a Streamable HTTP client would, with the org key unless told otherwise. */
+function post(body: string, headers: Record<string, string> = { "x-api-key": orgKey }) {
+  return fetch(`${appliance.baseUrl}/v1/mcp`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
       accept: "application/json, text/event-stream",
       ...headers,
     },
-    body: JSON.stringify(body),
+    body,
   });
+}
+
+async function rpc(body: unknown, headers?: Record<string, string>) {
+  const response = await post(JSON.stringify(body), headers);
   const text = await response.text();
   return {
     status: response.status,
@@ -74,30 +79,16 @@ describe("MCP wire format", () => {
   });
 
   test("a tools/call notification gets 202 and no answer", async () => {
-    const response = await fetch(`${appliance.baseUrl}/v1/mcp`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        "x-api-key": orgKey,
-      },
-      body: JSON.stringify({ jsonrpc: "2.0", method: "tools/call", params: {} }),
-    });
+    const response = await post(
+      JSON.stringify({ jsonrpc: "2.0", method: "tools/call", params: {} }),
+    );
 
     expect(response.status).toBe(202);
     expect(await response.text()).toBe("");
   });
 
   test("a body that is not JSON is -32700 Parse error with HTTP 400", async () => {
-    const response = await fetch(`${appliance.baseUrl}/v1/mcp`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        "x-api-key": orgKey,
-      },
-      body: "{nope",
-    });
+    const response = await post("{nope");
 
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: -32700 } });
