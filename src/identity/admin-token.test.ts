@@ -8,10 +8,18 @@ describe("admin tokens", () => {
   test("verify until they expire, then are refused as expired", async () => {
     const clock = fixedClock(Date.UTC(2026, 11, 3));
     const issuer = createAdminTokenIssuer(KEY, clock);
-    const { token, expiresIn } = await issuer.issue({ userId: "usr_1", orgId: "org_1" });
+    const { token, expiresIn } = await issuer.issue({
+      userId: "usr_1",
+      orgId: "org_1",
+      credentialVersion: "v1",
+    });
 
     expect(expiresIn).toBe(ADMIN_TOKEN_TTL_SECONDS);
-    expect(await issuer.verify(token)).toEqual({ userId: "usr_1", orgId: "org_1" });
+    expect(await issuer.verify(token)).toEqual({
+      userId: "usr_1",
+      orgId: "org_1",
+      credentialVersion: "v1",
+    });
     clock.advance((ADMIN_TOKEN_TTL_SECONDS + 1) * 1000);
     await expect(issuer.verify(token)).rejects.toThrow("admin token has expired");
   });
@@ -20,7 +28,11 @@ describe("admin tokens", () => {
     const clock = fixedClock(Date.UTC(2026, 11, 3));
     const issuer = createAdminTokenIssuer(KEY, clock);
     const other = createAdminTokenIssuer(new Uint8Array(32).fill(8), clock);
-    const { token } = await other.issue({ userId: "usr_1", orgId: "org_1" });
+    const { token } = await other.issue({
+      userId: "usr_1",
+      orgId: "org_1",
+      credentialVersion: "v1",
+    });
     const [header, , signature] = token.split(".");
     const forgedPayload = Buffer.from(JSON.stringify({ sub: "usr_2", org: "org_1" })).toString(
       "base64url",

@@ -13,6 +13,8 @@ export const ADMIN_TOKEN_TTL_SECONDS = 3600;
 export interface AdminTokenClaims {
   userId: string;
   orgId: string;
+  /** A fingerprint of the user's password hash: a password change voids earlier tokens. */
+  credentialVersion: string;
 }
 
 export interface AdminTokenIssuer {
@@ -24,7 +26,7 @@ export function createAdminTokenIssuer(signingKey: Uint8Array, clock: Clock): Ad
   return {
     async issue(claims) {
       const nowSeconds = Math.floor(clock.now() / 1000);
-      const token = await new SignJWT({ org: claims.orgId })
+      const token = await new SignJWT({ org: claims.orgId, cv: claims.credentialVersion })
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setSubject(claims.userId)
         .setIssuer(ISSUER)
@@ -43,10 +45,11 @@ export function createAdminTokenIssuer(signingKey: Uint8Array, clock: Clock): Ad
           requiredClaims: ["exp", "iat", "sub"],
           currentDate: new Date(clock.now()),
         });
-        if (typeof payload.sub !== "string" || typeof payload.org !== "string") {
+        const { sub, org, cv } = payload;
+        if (typeof sub !== "string" || typeof org !== "string" || typeof cv !== "string") {
           throw unauthenticated("invalid admin token");
         }
-        return { userId: payload.sub, orgId: payload.org };
+        return { userId: sub, orgId: org, credentialVersion: cv };
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw unauthenticated("admin token has expired");
         throw unauthenticated("invalid admin token");

@@ -3,9 +3,12 @@
  * API call. A wrong email and a wrong password get the same answer and take the same time
  * (a dummy hash is verified when no user matches), so neither can be probed.
  */
+
+import { createHash } from "node:crypto";
 import type { CoreDeps } from "../lib/deps.ts";
 import { unauthenticated } from "../lib/errors.ts";
 import type { AdminTokenIssuer } from "./admin-token.ts";
+import { hashesMatch } from "./api-key-secret.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
 import * as store from "./store.ts";
 
@@ -23,6 +26,14 @@ export interface AdminActor {
 const TIMING_DUMMY_HASH =
   "$argon2id$v=19$m=65536,t=2,p=1$dABV3WFWeqM70nDNeUEf9xBw3eJJH/6fuJ0KUCr5pvI$" +
   "7PF0Awhbw8rYa789UFsyFCIJlYIXu/1DVjs7OrKilNU";
+
+/** Short and one-way: it changes with the password hash and reveals nothing about it. */
+function credentialVersionOf(passwordHash: string | null): string {
+  return createHash("sha256")
+    .update(passwordHash ?? "")
+    .digest("base64url")
+    .slice(0, 16);
+}
 
 export async function loginWithPassword(
   deps: LoginDeps,
@@ -48,7 +59,11 @@ export async function loginWithPassword(
   }
   deps.loginThrottle.recordSuccess(accountKey);
 
-  const { token, expiresIn } = await deps.adminTokens.issue({ userId: user.id, orgId: user.orgId });
+  const { token, expiresIn } = await deps.adminTokens.issue({
+    userId: user.id,
+    orgId: user.orgId,
+    credentialVersion: credentialVersionOf(user.passwordHash),
+  });
   deps.logger.info("admin logged in", { user_id: user.id, org_id: user.orgId });
   return { access_token: token, token_type: "Bearer" as const, expires_in: expiresIn };
 }
@@ -60,6 +75,14 @@ export async function authenticateAdmin(deps: LoginDeps, headers: Headers): Prom
   const user = store.findUser(deps.db, claims.orgId, claims.userId);
   if (user?.status !== "active" || !user.isAdmin) {
     throw unauthenticated("this admin account is disabled or no longer an admin");
+  }
+  if (
+    !hashesMatch(
+      Buffer.from(claims.credentialVersion),
+      Buffer.from(credentialVersionOf(user.passwordHash)),
+    )
+  ) {
+    throw unauthenticated("the password changed since this admin token was issued; log in again");
   }
   return { orgId: claims.orgId, userId: claims.userId };
 }

@@ -99,6 +99,37 @@ describe("admin API resources", () => {
   });
 });
 
+describe("admin sessions", () => {
+  test("changing a password ends the tokens issued before it", async () => {
+    const { call } = appliance.admin;
+    const password = "second-admin-password-1";
+    const user = await call("POST", "/users", {
+      email: "second@example.com",
+      name: "Second",
+      is_admin: true,
+      password,
+    });
+    const login = await fetch(`${appliance.baseUrl}/api/v1/auth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "second@example.com", password }),
+    });
+    const { access_token: token } = (await login.json()) as { access_token: string };
+    const asSecond = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${appliance.baseUrl}/api/v1/roles`, { headers: asSecond })).status).toBe(
+      200,
+    );
+
+    await call("PUT", `/users/${user.body.id}`, { password: "a-brand-new-password-2" });
+    const after = await fetch(`${appliance.baseUrl}/api/v1/roles`, { headers: asSecond });
+
+    expect(after.status).toBe(401);
+    expect(await after.json()).toMatchObject({
+      error: { message: expect.stringContaining("log in again") },
+    });
+  });
+});
+
 describe("request log", () => {
   test("one line per request names the org and the actor, and holds no token", async () => {
     await appliance.admin.call("GET", "/roles");
