@@ -19,6 +19,11 @@ export const configSchema = z.strictObject({
       admin_listen: listenAddress.optional(),
       public_url: z.url().optional(),
       trust_proxy: z.boolean().default(false),
+      /**
+       * Seconds a connection may stay silent before it is closed, until its request has passed
+       * identity (a governed call may then wait on the upstream as long as it needs).
+       */
+      idle_timeout_seconds: z.number().int().min(1).max(255).default(30),
     })
     .prefault({}),
   data_dir: z.string().min(1).default("./data"),

@@ -18,7 +18,6 @@ type Surface = "all" | "gateway" | "admin";
 const MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
 const DRAIN_TIMEOUT_MS = 10_000;
 const CANONICAL_ORIGIN = "http://kestra.internal";
-const UNAUTHENTICATED_IDLE_TIMEOUT_SECONDS = 30;
 const ADMIN_PATHS = /^\/(api|admin|scim|saml|oidc)(\/|$)|^\/$/;
 
 export interface Listener {
@@ -56,7 +55,7 @@ function serve(
     port,
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     // Slow or silent unauthenticated clients are cut after this; governed calls lift it.
-    idleTimeout: UNAUTHENTICATED_IDLE_TIMEOUT_SECONDS,
+    idleTimeout: config.server.idle_timeout_seconds,
     fetch: (request, bunServer) => handle(app, deps, config, surface, request, bunServer),
   });
   return {
@@ -84,13 +83,19 @@ async function handle(
   const ip = clientIp(request, socketIp, config.server.trust_proxy);
   const url = new URL(request.url);
   const routed = routableRequest(request, url);
-  const context = deps.contexts.open(routed, ip, deps.clock.now(), () =>
-    bunServer.timeout(request, 0),
-  );
+  let admitted = false;
+  const context = deps.contexts.open(routed, ip, deps.clock.now(), () => {
+    admitted = true;
+    bunServer.timeout(request, 0);
+  });
   const path = url.pathname;
 
   const refusal = refuseAtEdge(surface, path, request.headers);
-  const response = refusal ? edgeRefusal(refusal, context.requestId) : await app.handle(routed);
+  const handled = refusal ? edgeRefusal(refusal, context.requestId) : await app.handle(routed);
+  // The lifted timeout belongs to the socket: put it back once this answer is sent, so the
+  // next request on a kept-alive connection is held to it again until it authenticates.
+  const restore = () => bunServer.timeout(request, config.server.idle_timeout_seconds);
+  const response = admitted ? whenBodyEnds(handled, restore) : handled;
   if (!response.headers.has("x-kestra-request-id")) {
     response.headers.set("x-kestra-request-id", context.requestId);
   }
@@ -114,6 +119,38 @@ async function handle(
 function routableRequest(request: Request, url: URL): Request {
   if (url.origin.length >= CANONICAL_ORIGIN.length) return request;
   return new Request(`${CANONICAL_ORIGIN}${url.pathname}${url.search}`, request);
+}
+
+/** Passes a response's body through unchanged and calls `done` once it has ended or failed. */
+function whenBodyEnds(response: Response, done: () => void): Response {
+  const source = response.body;
+  if (!source) {
+    done();
+    return response;
+  }
+  const reader = source.getReader();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const result = await reader.read().catch((error: unknown) => {
+          done();
+          throw error;
+        });
+        if (result.done) {
+          done();
+          controller.close();
+        } else {
+          controller.enqueue(result.value);
+        }
+      },
+      cancel(reason) {
+        done();
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(body, { status: response.status, headers: response.headers });
 }
 
 /** An unread body may still be arriving: close the connection rather than drain it. */

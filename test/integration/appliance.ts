@@ -15,12 +15,12 @@ import { FAKE_ZENDESK_DEFAULTS, startFakeZendesk } from "../fakes/zendesk.ts";
 
 export const ADMIN_PASSWORD = "integration-admin-password";
 
-export async function startTestAppliance() {
+export async function startTestAppliance(server: { idle_timeout_seconds?: number } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "kestra-it-"));
   const anthropic = await startFakeAnthropic();
   const zendesk = startFakeZendesk();
   const parsed = configSchema.parse({
-    server: { listen: "127.0.0.1:0" },
+    server: { listen: "127.0.0.1:0", ...server },
     data_dir: dataDir,
     pat: { upstream_url: anthropic.url },
   });
