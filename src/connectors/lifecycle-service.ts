@@ -3,20 +3,18 @@
  * OFFLINE), disable (KILLED), enable and credential rotation, each allowed only in the states
  * the product docs' lifecycle table lists.
  */
-import { type ChangeActor, recordChange } from "../change-log/service.ts";
-import { type CoreDeps, inTransaction } from "../lib/deps.ts";
-import { notFound } from "../lib/errors.ts";
+import type { ChangeActor } from "../change-log/service.ts";
+import type { CoreDeps } from "../lib/deps.ts";
 import { assertTransition, type ConnectorAdminAction } from "./lifecycle.ts";
 import {
   applyChange,
   type ConnectorDeps,
   definitionFor,
   loadRow,
-  presentConnector,
   revealConnectorConfig,
   sealedCredentials,
 } from "./records.ts";
-import * as store from "./store.ts";
+import type * as store from "./store.ts";
 
 /** Calls the SaaS API's cheapest authenticated read and moves the connector ACTIVE or OFFLINE. */
 export async function runConnectionTest(
@@ -34,24 +32,9 @@ export async function runConnectionTest(
     lastTestError: outcome.ok ? null : outcome.message,
     updatedAt: deps.clock.now(),
   };
-  const after = inTransaction(deps, () => {
-    const current = store.findConnector(deps.db, actor.orgId, row.id);
-    if (!current) throw notFound(`connector ${row.id}`);
-    // An admin may have killed the connector while the test ran; never revive it silently.
-    if (current.status === "KILLED") return current;
-    store.updateConnector(deps.db, actor.orgId, row.id, patch);
-    const updated = { ...current, ...patch };
-    recordChange(deps.db, deps.clock, actor, {
-      action: outcome.ok ? "connector.test_passed" : "connector.test_failed",
-      targetType: "connector",
-      targetId: row.id,
-      before: presentConnector(current),
-      after: presentConnector(updated),
-    });
-    return updated;
-  });
-  deps.invalidateLookups();
-  return presentConnector(after);
+  const action = outcome.ok ? "connector.test_passed" : "connector.test_failed";
+  // An admin may have killed the connector while the test ran; never revive it silently.
+  return applyChange(deps, actor, row.id, patch, action, (current) => current.status === "KILLED");
 }
 
 export async function testConnector(deps: ConnectorDeps, actor: ChangeActor, id: string) {
@@ -72,7 +55,7 @@ export async function rotateConnector(
     ...sealedCredentials(deps, row, rawCredentials),
     updatedAt: deps.clock.now(),
   };
-  const rotated = applyChange(deps, actor, row, patch, "connector.rotated");
+  const rotated = applyChange(deps, actor, row.id, patch, "connector.rotated");
   if (row.status === "KILLED") return rotated;
   return runConnectionTest(deps, actor, { ...row, ...patch });
 }
@@ -87,7 +70,7 @@ export async function enableConnector(deps: ConnectorDeps, actor: ChangeActor, i
   applyChange(
     deps,
     actor,
-    row,
+    row.id,
     { status: "PENDING", updatedAt: deps.clock.now() },
     "connector.enabled",
   );
@@ -106,7 +89,7 @@ function setStatus(
   return applyChange(
     deps,
     actor,
-    row,
+    row.id,
     { status, updatedAt: deps.clock.now() },
     `connector.${action}d`,
   );

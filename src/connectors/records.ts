@@ -99,25 +99,33 @@ export function revealConnectorConfig(deps: CoreDeps, row: store.ConnectorRow): 
   };
 }
 
+/**
+ * Applies a patch and its change-log entry in one transaction. The row is read again inside
+ * it, so `before` is what was really replaced even when the caller awaited (a connection test)
+ * since loading it; `skipIf` leaves a row alone that changed in a way the patch must not undo.
+ */
 export function applyChange(
   deps: CoreDeps,
   actor: ChangeActor,
-  row: store.ConnectorRow,
+  id: string,
   patch: Partial<store.ConnectorRow>,
   action: string,
+  skipIf: (current: store.ConnectorRow) => boolean = () => false,
 ): Connector {
   const after = inTransaction(deps, () => {
-    if (patch.name && patch.name !== row.name) {
+    const current = loadRow(deps, actor.orgId, id);
+    if (skipIf(current)) return current;
+    if (patch.name && patch.name !== current.name) {
       const clash = store.findConnectorByName(deps.db, actor.orgId, patch.name);
       if (clash) throw conflict(`a connector named '${patch.name}' already exists`);
     }
-    store.updateConnector(deps.db, actor.orgId, row.id, patch);
-    const updated = { ...row, ...patch };
+    store.updateConnector(deps.db, actor.orgId, id, patch);
+    const updated = { ...current, ...patch };
     recordChange(deps.db, deps.clock, actor, {
       action,
       targetType: "connector",
-      targetId: row.id,
-      before: presentConnector(row),
+      targetId: id,
+      before: presentConnector(current),
       after: presentConnector(updated),
     });
     return updated;

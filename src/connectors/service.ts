@@ -131,7 +131,7 @@ export async function updateConnector(
   const patch: Partial<store.ConnectorRow> = { settings, baseUrl, updatedAt: deps.clock.now() };
   if (input.name !== undefined) patch.name = input.name;
   if (input.credentials) Object.assign(patch, sealedCredentials(deps, row, input.credentials));
-  const updated = applyChange(deps, actor, row, patch, "connector.updated");
+  const updated = applyChange(deps, actor, row.id, patch, "connector.updated");
   return input.credentials ? runConnectionTest(deps, actor, { ...row, ...patch }) : updated;
 }
 

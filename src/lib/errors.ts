@@ -61,8 +61,6 @@ export const unauthenticated = (message: string) =>
   new KestraError("authentication_error", message);
 export const notFound = (what: string) => new KestraError("not_found_error", `${what} not found`);
 export const conflict = (message: string) => new KestraError("conflict_error", message);
-export const policyDenied = (reason: PolicyReason, message: string) =>
-  new KestraError("policy_denied", message, { reason });
 export const upstreamError = (message: string, cause?: unknown) =>
   new KestraError("upstream_error", message, { cause });
 export const upstreamTimeout = (message: string) => new KestraError("upstream_timeout", message);

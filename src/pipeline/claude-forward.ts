@@ -41,7 +41,7 @@ export interface Settlement {
 }
 
 export async function forwardToClaude(deps: GatewayDeps, call: AllowedClaudeCall) {
-  const { request, principal, reservation } = call;
+  const { reservation } = call;
   const usageRecord = reservation
     ? {
         product: "pat" as const,
